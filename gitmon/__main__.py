@@ -1,0 +1,3 @@
+from gitmon.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""Review cache: (content hash, rule-set hash) -> semgrep matches, shared by every command.
+
+One small JSON file per key under `.gitmon/cache/`, written atomically, so several
+processes (the daemon, the hook, CI) can share it. Bounded: the oldest entries are
+pruned when it grows past MAX_ENTRIES.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+MAX_ENTRIES = 20_000
+VERSION = 1
+
+
+def key(path: str, content: bytes, ruleset: str, entry: str = "") -> str:
+    digest = hashlib.sha256(content).hexdigest()
+    text = f"{VERSION}\0{path}\0{digest}\0{ruleset}\0{entry}"
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class Cache:
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def _file(self, k: str) -> Path:
+        assert self.folder is not None
+        return self.folder / k[:2] / f"{k[2:]}.json"
+
+    def get(self, k: str) -> list[dict[str, Any]] | None:
+        if self.folder is None:
+            return None
+        try:
+            data = json.loads(self._file(k).read_text())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, list) else None
+
+    def put(self, k: str, matches: list[dict[str, Any]]) -> None:
+        if self.folder is None:
+            return
+        target = self._file(k)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "w") as fh:
+                json.dump(matches, fh)
+            os.replace(tmp, target)
+        except OSError:
+            return
+        if random.random() < 0.02:
+            self.prune()
+
+    def prune(self, keep: int = MAX_ENTRIES) -> int:
+        """Drop the oldest entries beyond keep; return how many were dropped."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        entries = []
+        for path in self.folder.glob("*/*.json"):
+            try:
+                entries.append((path.stat().st_mtime, path))
+            except OSError:
+                continue
+        entries.sort(reverse=True)
+        for _, path in entries[keep:]:
+            path.unlink(missing_ok=True)
+        return max(len(entries) - keep, 0)

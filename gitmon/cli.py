@@ -1,0 +1,133 @@
+"""The click command group. Each command parses its options, then calls commands/*."""
+
+from __future__ import annotations
+
+import click
+
+from gitmon import __version__
+from gitmon.options import (
+    fail_on_option,
+    filter_option,
+    format_option,
+    make_selector,
+    output_options,
+    outputs,
+    policy_option,
+    record_option,
+    selectors,
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gitmon")
+def cli() -> None:
+    """gitmon: route changes in watched areas to automated reviewers and gate them.
+
+    \b
+    Examples:
+      gitmon check                  review the working tree against HEAD
+      gitmon check --staged         what the pre-commit hook runs
+      gitmon check --range main..HEAD --format sarif
+      gitmon route --commit HEAD    which reviewer gets which file
+    """
+
+
+@cli.command()
+@selectors
+@policy_option
+@format_option
+@output_options
+@fail_on_option
+@filter_option
+@record_option
+@click.option("--source", default="check", show_default=True,
+              help="Who ran this review, kept in the record (pre-commit, ci, daemon, ...).")
+@click.option("--no-cache", is_flag=True, help="Scan everything again; ignore the review cache.")
+def check(kind: str, commit: str | None, range_: str | None, policy_path: str | None, fmt: str,
+          json_output: str | None, sarif_output: str | None, markdown_output: str | None,
+          fail_on: str | None, diff_filter: str | None, no_record: bool, source: str,
+          no_cache: bool) -> int:
+    """Review a change and gate it (exit 0 pass, 1 block, 2 usage, 3 could not finish).
+
+    \b
+    Examples:
+      gitmon check --staged
+      gitmon check --commit HEAD --format json
+      gitmon check --range origin/main..HEAD --sarif-output gitmon.sarif
+    """
+    from gitmon.commands import check as command
+
+    return command.run(selector=make_selector(kind, commit, range_), policy_path=policy_path,
+                       fmt=fmt, outputs=outputs(json_output, sarif_output, markdown_output),
+                       fail_on=fail_on, diff_filter=diff_filter, record=not no_record,
+                       source=source, use_cache=not no_cache)
+
+
+@cli.command()
+@selectors
+@policy_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def route(kind: str, commit: str | None, range_: str | None, policy_path: str | None,
+          as_json: bool) -> int:
+    """Print the routing plan (area -> reviewers -> files); runs no rule.
+
+    \b
+    Example:
+      gitmon route --range main..HEAD
+    """
+    from gitmon.commands import route as command
+
+    return command.run(selector=make_selector(kind, commit, range_), policy_path=policy_path,
+                       as_json=as_json)
+
+
+@cli.command()
+@policy_option
+@click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
+def status(policy_path: str | None, as_json: bool) -> int:
+    """The coordination board: the latest verdict per area and reviewer.
+
+    \b
+    Example:
+      gitmon status --json
+    """
+    from gitmon.commands import status as command
+
+    return command.run(as_json=as_json, policy_path=policy_path)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing gitmon.yml.")
+def init(force: bool) -> int:
+    """Write the default policy to gitmon.yml, commented for editing.
+
+    \b
+    Example:
+      gitmon init && gitmon route
+    """
+    from gitmon.commands import init as command
+
+    return command.run(force=force)
+
+
+@cli.group()
+def rules() -> None:
+    """The active rules per reviewer, and their fixtures."""
+
+
+@rules.command("list")
+@policy_option
+def rules_list(policy_path: str | None) -> int:
+    """List each reviewer's rules and built-in checks."""
+    from gitmon.commands import rules as command
+
+    return command.list_rules(policy_path=policy_path)
+
+
+@rules.command("test")
+@policy_option
+def rules_test(policy_path: str | None) -> int:
+    """Run the rule packs' semgrep test fixtures."""
+    from gitmon.commands import rules as command
+
+    return command.test_rules(policy_path=policy_path)

@@ -1,0 +1,1 @@
+"""One module per subcommand: a plain function with keyword arguments returning an exit code."""

@@ -1,0 +1,53 @@
+"""`gitmon check`: review a change, gate it, write the record and the reports."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from gitmon import gitio, records
+from gitmon.policy import Policy, load_policy
+from gitmon.reports import renderer
+from gitmon.review import Options, Review, load_baseline, review
+from gitmon.rulesets import Reader, disk_reader
+from gitmon.selection import Selector
+
+
+def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
+        fmt: str = "text", outputs: Mapping[str, str] | None = None,
+        fail_on: str | None = None, diff_filter: str | None = None, record: bool = True,
+        source: str = "check", use_cache: bool = True) -> int:
+    root = gitio.toplevel(cwd)
+    policy = load_policy(root, policy_path)
+    result, data = execute(root=root, policy=policy, reader=disk_reader(root), selector=selector,
+                           fail_on=fail_on, diff_filter=diff_filter, record=record,
+                           source=source, use_cache=use_cache)
+    emit(data, fmt, outputs or {})
+    return result.verdict.exit_code
+
+
+def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
+            fail_on: str | None, diff_filter: str | None, record: bool, source: str,
+            use_cache: bool = True) -> tuple[Review, dict[str, object]]:
+    """Review the selected change and write its record; shared by check, ci and the daemon."""
+    change = selector.change(root)
+    base = records.records_dir(root, policy.settings.records)
+    options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
+                      baseline=load_baseline(root, policy))
+    result = review(change, policy, reader, options, cache_dir=base / "cache")
+    data = records.build(result)
+    if record:
+        path = records.write(base, data)
+        data["record_path"] = str(path)
+    return result, data
+
+
+def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str]) -> None:
+    """Print the chosen format and write the --*-output files."""
+    for name, target in outputs.items():
+        text = renderer(name)(data)
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        Path(target).write_text(text, encoding="utf-8")
+    sys.stdout.write(renderer(fmt)(data))
+    sys.stdout.flush()

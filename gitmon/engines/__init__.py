@@ -1,0 +1,1 @@
+"""Review engines: one batched semgrep run, and the built-in checks."""

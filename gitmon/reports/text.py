@@ -1,0 +1,57 @@
+"""`--format text`: short, one line per finding, colour only on a terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+_COLOURS = {"error": "31", "warning": "33", "info": "36", "block": "1;31", "pass": "1;32",
+            "pending": "1;33", "failed": "31", "passed": "32", "skipped": "2"}
+
+
+def use_colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def paint(text: str, key: str, colour: bool) -> str:
+    code = _COLOURS.get(key)
+    return f"\033[{code}m{text}\033[0m" if colour and code else text
+
+
+def render(record: dict[str, Any], colour: bool | None = None) -> str:
+    colour = use_colour() if colour is None else colour
+    lines = []
+    for f in record["findings"]:
+        tag = "suppressed" if f["suppressed"] else "baselined" if f.get("baselined") else None
+        sev = paint(f["severity"], f["severity"], colour and tag is None)
+        extra = f" ({tag}: {f.get('suppression') or 'in baseline'})" if tag else ""
+        lines.append(f"{f['path']}:{f['line']}: {sev} [{f['reviewer']}] {f['rule']}: "
+                     f"{_one_line(f['message'])}{extra}")
+    if record["degraded"]:
+        lines.append(paint(f"degraded: {record['degraded']['reason']}", "pending", colour))
+    for name, r in record["reviewers"].items():
+        if r["status"] != "skipped":
+            lines.append(f"  {name}: {paint(r['status'], r['status'], colour)} - {r['reason']}")
+    notes = [f for f in record["change"]["files"] if f.get("note") and f["areas"]]
+    for f in notes:
+        lines.append(f"  note: {f['path']}: {f['note']}")
+    routed = sum(1 for f in record["change"]["files"] if f["areas"])
+    verdict = record["verdict"]
+    summary = (f"gitmon: {paint(verdict.upper(), verdict, colour)} - {routed} routed file(s), "
+               f"{record['unrouted']} unrouted, {_count(record)} finding(s)")
+    lines.append(summary)
+    if verdict == "block":
+        lines.append("  fix the findings above, or suppress one with a reason: "
+                     "`gitmon: ignore[RULE] why` on or above the line")
+    elif verdict == "pending":
+        lines.append("  a reviewer could not finish: fix the engine problem above and run again")
+    return "\n".join(lines) + "\n"
+
+
+def _count(record: dict[str, Any]) -> int:
+    return sum(1 for f in record["findings"] if not f["suppressed"] and not f.get("baselined"))
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())

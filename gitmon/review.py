@@ -1,0 +1,195 @@
+"""The flow of one review: change -> routing -> semgrep batch + built-in checks -> verdict."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from gitmon import cache as cache_mod
+from gitmon import gitio
+from gitmon.change import Change, FileChange
+from gitmon.engines import semgrep
+from gitmon.engines.builtin import CHECKS, CheckContext
+from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code
+from gitmon.policy import Policy, Severity
+from gitmon.routing import Routing, route
+from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
+from gitmon.sources import read_contents
+from gitmon.verdict import ReviewerResult, Verdict, judge
+
+
+@dataclass(frozen=True)
+class Options:
+    source: str = "check"
+    filter: str | None = None          # overrides settings.filter
+    fail_on: str | None = None         # overrides each reviewer's block_on
+    use_cache: bool = True
+    baseline: frozenset[str] = frozenset()
+
+
+@dataclass
+class Review:
+    change: Change
+    policy: Policy
+    routing: Routing
+    findings: list[Finding]
+    reviewers: dict[str, ReviewerResult]
+    verdict: Verdict
+    notes: dict[str, str]
+    degraded: str | None
+    source: str
+    started_at: str
+    finished_at: str = ""
+    dropped: int = 0                   # findings outside the diff filter
+    engine: dict[str, object] = field(default_factory=dict)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def review(change: Change, policy: Policy, reader: Reader, options: Options,
+           cache_dir: Path | None = None) -> Review:
+    started = now()
+    routing = route(policy, change.files)
+    routed = [f for f in change.files if f.path in routing.file_areas]
+    contents, notes = read_contents(change, routed, policy.settings.max_file_size)
+    for path, data in contents.items():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            notes[path] = "non-utf8: scanned as bytes"
+    mode = options.filter or policy.settings.filter
+    by_path = {f.path: f for f in routed}
+    ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
+    matches, failure, engine = _scan(policy, routing, ruleset, contents, notes,
+                                     cache_dir if options.use_cache else None)
+    findings: list[Finding] = []
+    dropped = 0
+    for path, found in matches.items():
+        for f in _to_findings(path, found, ruleset, routing, policy, contents):
+            if by_path[path].touches(f.line, f.end_line, mode):
+                findings.append(f)
+            else:
+                dropped += 1
+    findings += _builtin(change, routing, policy, contents)
+    findings = apply_suppressions(findings, contents)
+    findings = [_baselined(f, options.baseline) for f in findings]
+    findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
+    pending = _pending(routing, ruleset, contents, failure)
+    results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on)
+    return Review(change, policy, routing, findings, results, verdict, notes, failure,
+                  options.source, started, now(), dropped, engine)
+
+
+def _scan(policy: Policy, routing: Routing, ruleset: RuleSet, contents: dict[str, bytes],
+          notes: dict[str, str], cache_dir: Path | None,
+          ) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object]]:
+    cache = cache_mod.Cache(cache_dir)
+    keys, matches, todo = {}, {}, {}
+    for path, data in contents.items():
+        reviewers = frozenset(routing.reviewer_files) & _reviewers_of(routing, policy, path)
+        keys[path] = cache_mod.key(path, data, ruleset.digest(reviewers))
+        hit = cache.get(keys[path])
+        if hit is not None:
+            matches[path] = [semgrep.Match(**m) for m in hit]
+        else:
+            todo[path] = data
+    rules = ruleset.for_languages(languages_of(list(todo)))
+    engine: dict[str, object] = {"cached": len(contents) - len(todo), "scanned": 0, "rules": 0}
+    if not todo or not rules:
+        return matches, None, engine
+    started = time.perf_counter()
+    run = semgrep.run_semgrep(semgrep.find_executable(policy.settings.semgrep), rules,
+                              ruleset.config_text(rules), todo, policy.settings.semgrep_timeout)
+    engine.update(scanned=len(todo), rules=len(rules), entry=run.entry,
+                  seconds=round(time.perf_counter() - started, 3))
+    if run.failure:
+        return matches, run.failure, engine
+    notes.update(run.notes)
+    for path in todo:
+        found = run.matches.get(path, [])
+        matches[path] = found
+        if path not in run.notes:
+            cache.put(keys[path], [m.to_json() for m in found])
+    return matches, None, engine
+
+
+def _reviewers_of(routing: Routing, policy: Policy, path: str) -> frozenset[str]:
+    return frozenset(r for a in routing.areas_of(path) for r in policy.areas[a].reviewers)
+
+
+def _to_findings(path: str, found: list[semgrep.Match], ruleset: RuleSet, routing: Routing,
+                 policy: Policy, contents: dict[str, bytes]) -> list[Finding]:
+    rules = ruleset.by_id()
+    owners = _reviewers_of(routing, policy, path)
+    out = []
+    for m in found:
+        rule = rules.get(m.rule)
+        if rule is None:
+            continue
+        code = matched_code(contents.get(path), m.line, m.end_line)
+        for reviewer in rule.reviewers:
+            if reviewer not in owners:
+                continue
+            out.append(Finding(
+                reviewer=reviewer, rule=m.rule, severity=Severity.parse(m.severity),
+                path=path, line=m.line, end_line=m.end_line, message=m.message.strip(),
+                area=routing.primary_area(path, reviewer, policy),
+                fingerprint=fingerprint(m.rule, path, code), column=m.column,
+                end_column=m.end_column, snippet=code if len(code) < 2000 else code[:2000],
+            ))
+    return out
+
+
+def _builtin(change: Change, routing: Routing, policy: Policy,
+             contents: dict[str, bytes]) -> list[Finding]:
+    read_old = _old_reader(change)
+    out: list[Finding] = []
+    for name, files in routing.reviewer_files.items():
+        for spec in policy.reviewers[name].checks:
+            ctx = CheckContext(change, routing, policy, name, files, contents, spec.options,
+                               read_old)
+            out += CHECKS[spec.id].run(ctx)
+    return out
+
+
+def _old_reader(change: Change) -> Callable[[str], bytes | None]:
+    olds = {f.path: f for f in change.files}
+
+    def read(path: str) -> bytes | None:
+        f: FileChange | None = olds.get(path)
+        if f is not None and f.old_blob:
+            return gitio.read_blobs(change.root, [f.old_blob]).get(f.old_blob)
+        return None
+    return read
+
+
+def _pending(routing: Routing, ruleset: RuleSet, contents: dict[str, bytes],
+             failure: str | None) -> dict[str, str]:
+    if failure is None:
+        return {}
+    pending = {}
+    for name, files in routing.reviewer_files.items():
+        langs = languages_of([p for p in files if p in contents])
+        if any(name in r.reviewers for r in ruleset.for_languages(langs)):
+            pending[name] = f"degraded: {failure}"
+    return pending
+
+
+def _baselined(f: Finding, baseline: frozenset[str]) -> Finding:
+    return replace(f, baselined=True) if f.fingerprint in baseline else f
+
+
+def load_baseline(root: Path, policy: Policy) -> frozenset[str]:
+    path = root / policy.settings.baseline
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return frozenset()
+    entries = data.get("findings", []) if isinstance(data, dict) else []
+    return frozenset(str(e.get("fingerprint")) for e in entries if isinstance(e, dict))

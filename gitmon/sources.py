@@ -1,0 +1,112 @@
+"""Diff sources: staged, worktree, commit and range changes, and their file contents.
+
+`--staged`, `--commit` and `--range` read blobs from git, never the working tree;
+only `--worktree` reads files on disk.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from gitmon import gitio
+from gitmon.change import Change, FileChange, parse_diff
+from gitmon.errors import UsageError
+
+
+def staged(root: Path) -> Change:
+    head = gitio.head(root)
+    files = parse_diff(gitio.diff(root, cached=True))
+    return Change("staged", root, head, None, (), tuple(files))
+
+
+def worktree(root: Path) -> Change:
+    head = gitio.head(root)
+    files = parse_diff(gitio.diff(root, head or gitio.EMPTY_TREE))
+    known = {f.path for f in files}
+    extra = [FileChange(path=p, status="A", whole=True) for p in gitio.untracked(root)
+             if p not in known]
+    return Change("worktree", root, head, None, (), tuple(files) + tuple(extra))
+
+
+def commit(root: Path, rev: str) -> Change:
+    sha = gitio.resolve(root, rev)
+    parent = gitio.first_parent(root, sha)
+    files = parse_diff(gitio.diff(root, parent or gitio.EMPTY_TREE, sha))
+    return Change("commit", root, parent, sha, (sha,), tuple(files))
+
+
+def commit_range(root: Path, spec: str) -> Change:
+    """BASE..HEAD with pull-request semantics: the diff from the merge-base to HEAD."""
+    if "..." in spec:
+        base_rev, head_rev = spec.split("...", 1)
+    elif ".." in spec:
+        base_rev, head_rev = spec.split("..", 1)
+    else:
+        raise UsageError(f"not a range: {spec}", hint="write it as BASE..HEAD, e.g. main..HEAD")
+    return between(root, base_rev or "HEAD", head_rev or "HEAD")
+
+
+def between(root: Path, base_rev: str, head_rev: str) -> Change:
+    base, head = gitio.resolve(root, base_rev), gitio.resolve(root, head_rev)
+    merge_base = gitio.merge_base(root, base, head)
+    if merge_base is None:
+        hint = "the two revisions share no history"
+        if gitio.is_shallow(root):
+            hint = ("this is a shallow clone: fetch the history (`git fetch --unshallow`, or "
+                    "`fetch-depth: 0` in actions/checkout)")
+        raise UsageError(f"no merge-base between {base_rev} and {head_rev}", hint=hint)
+    files = parse_diff(gitio.diff(root, merge_base, head))
+    commits = tuple(gitio.rev_list(root, "--reverse", f"{merge_base}..{head}"))
+    return Change("range", root, merge_base, head, commits, tuple(files))
+
+
+def read_contents(change: Change, files: Iterable[FileChange], max_size: int,
+                  ) -> tuple[dict[str, bytes], dict[str, str]]:
+    """New-side content of files, and a note for each file that was not read (why)."""
+    contents: dict[str, bytes] = {}
+    notes: dict[str, str] = {}
+    wanted = [f for f in files if f.special is None]
+    for f in files:
+        if f.special is not None:
+            notes[f.path] = f.special
+    blobs = [f for f in wanted if f.new_blob]
+    sizes = gitio.blob_sizes(change.root, [f.new_blob for f in blobs if f.new_blob])
+    small = []
+    for f in blobs:
+        size = sizes.get(f.new_blob or "", 0)
+        if size > max_size:
+            notes[f.path] = f"huge: {size} bytes > max_file_size {max_size}"
+        else:
+            small.append(f)
+    data = gitio.read_blobs(change.root, [f.new_blob for f in small if f.new_blob])
+    for f in small:
+        if f.new_blob in data:
+            contents[f.path] = data[f.new_blob]
+    for f in wanted:
+        if not f.new_blob:
+            note = _read_disk(change.root / f.path, max_size, contents, f.path)
+            if note:
+                notes[f.path] = note
+    for path, content in list(contents.items()):
+        if b"\0" in content[:8192]:
+            notes[path] = "binary"
+            del contents[path]
+    return contents, notes
+
+
+def _read_disk(path: Path, max_size: int, out: dict[str, bytes], key: str) -> str | None:
+    try:
+        if path.is_symlink():
+            return "symlink"
+        size = os.stat(path).st_size
+        if size > max_size:
+            return f"huge: {size} bytes > max_file_size {max_size}"
+        out[key] = path.read_bytes()
+    except FileNotFoundError:
+        return "deleted"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
+    return None
+
