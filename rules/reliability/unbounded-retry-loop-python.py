@@ -1,0 +1,121 @@
+import time
+
+import requests
+
+
+def fetch_forever(url):
+    # ruleid: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return requests.get(url, timeout=5).json()
+        except requests.RequestException:
+            log.warning("fetch failed, retrying")
+            time.sleep(1)
+
+
+def connect_forever(pool):
+    # ruleid: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            conn = pool.connect()
+            break
+        except ConnectionError as exc:
+            log.info("retrying: %s", exc)
+            continue
+    return conn
+
+
+def publish_forever(bus, msg):
+    # ruleid: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            bus.publish(msg)
+        except Exception:
+            time.sleep(2)
+        else:
+            break
+
+
+def fetch_with_budget(url, max_attempts=5):
+    attempt = 0
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return requests.get(url, timeout=5).json()
+        except requests.RequestException:
+            attempt += 1
+            if attempt >= max_attempts:
+                raise
+            time.sleep(2 ** attempt)
+
+
+def fetch_with_deadline(url, deadline):
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError("gave up on %s" % url)
+        try:
+            return requests.get(url, timeout=5).json()
+        except requests.RequestException:
+            time.sleep(1)
+
+
+def fetch_bounded_for(url):
+    # ok: reliability-unbounded-retry-loop-python
+    for attempt in range(5):
+        try:
+            return requests.get(url, timeout=5).json()
+        except requests.RequestException:
+            time.sleep(2 ** attempt)
+    raise RuntimeError("gave up")
+
+
+def serve(sock):
+    # a server loop is meant to run forever: it does not end on success
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            conn, _ = sock.accept()
+            handle(conn)
+        except OSError:
+            log.exception("accept failed")
+
+
+def fetch_until_stopped(url, stop_event):
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return requests.get(url, timeout=5).json()
+        except requests.RequestException:
+            if stop_event.is_set():
+                return None
+            time.sleep(1)
+
+
+def poll_forever(client):
+    # ruleid: reliability-unbounded-retry-loop-python
+    while 1:
+        try:
+            return client.poll()
+        except (TimeoutError, ConnectionError) as exc:
+            log.debug("poll failed: %s", exc)
+
+
+def poll_bare(client):
+    # ruleid: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return client.poll()
+        except:
+            pass
+
+
+def poll_budget_as(client, attempts=3):
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return client.poll()
+        except (TimeoutError, ConnectionError) as exc:
+            attempts -= 1
+            if not attempts:
+                raise RuntimeError("poll failed") from exc
