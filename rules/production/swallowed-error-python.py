@@ -1,0 +1,67 @@
+import json
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def handle(event, sink):
+    # ruleid: production-swallowed-error-python
+    try:
+        sink.write(event)
+    except:
+        pass
+
+    # ruleid: production-swallowed-error-python
+    try:
+        sink.flush()
+    except Exception:
+        pass
+
+    # ruleid: production-swallowed-error-python
+    try:
+        sink.ack(event)
+    except Exception as exc:
+        ...
+
+    for e in event.children:
+        # ruleid: production-swallowed-error-python
+        try:
+            sink.write(e)
+        except (ValueError, Exception):
+            continue
+
+
+def handle_ok(event, sink):
+    # ok: production-swallowed-error-python
+    try:
+        sink.write(event)
+    except Exception:
+        log.exception("write failed")
+        raise
+
+    # ok: production-swallowed-error-python
+    try:
+        payload = json.loads(event.body)
+    except json.JSONDecodeError:
+        pass
+
+    # ok: production-swallowed-error-python
+    try:
+        import ujson as fastjson
+    except ImportError:
+        pass
+
+    # ok: production-swallowed-error-python
+    try:
+        sink.write(event)
+    except Exception:
+        log.warning("write failed, dropping event %s", event.id)
+
+
+class Conn:
+    def __del__(self):
+        # ok: production-swallowed-error-python
+        try:
+            self.close()
+        except Exception:
+            pass
