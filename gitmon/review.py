@@ -29,6 +29,7 @@ class Options:
     fail_on: str | None = None         # overrides each reviewer's block_on
     use_cache: bool = True
     baseline: frozenset[str] = frozenset()
+    engine_off: str | None = None      # why semgrep must not run now (the daemon's open breaker)
 
 
 @dataclass
@@ -67,7 +68,7 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     by_path = {f.path: f for f in routed}
     ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
     matches, failure, engine = _scan(policy, routing, ruleset, contents, notes,
-                                     cache_dir if options.use_cache else None)
+                                     cache_dir if options.use_cache else None, options.engine_off)
     findings: list[Finding] = []
     dropped = 0
     for path, found in matches.items():
@@ -87,7 +88,7 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
 
 
 def _scan(policy: Policy, routing: Routing, ruleset: RuleSet, contents: dict[str, bytes],
-          notes: dict[str, str], cache_dir: Path | None,
+          notes: dict[str, str], cache_dir: Path | None, engine_off: str | None = None,
           ) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object]]:
     cache = cache_mod.Cache(cache_dir)
     keys, matches, todo = {}, {}, {}
@@ -103,6 +104,8 @@ def _scan(policy: Policy, routing: Routing, ruleset: RuleSet, contents: dict[str
     engine: dict[str, object] = {"cached": len(contents) - len(todo), "scanned": 0, "rules": 0}
     if not todo or not rules:
         return matches, None, engine
+    if engine_off is not None:   # cached results still count; only the scan is skipped
+        return matches, engine_off, engine
     started = time.perf_counter()
     run = semgrep.run_semgrep(semgrep.find_executable(policy.settings.semgrep), rules,
                               ruleset.config_text(rules), todo, policy.settings.semgrep_timeout)
