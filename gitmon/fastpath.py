@@ -1,9 +1,10 @@
 """The pre-commit fast path: a commit touching no watched area is answered cheaply.
 
-Only `check --staged` qualifies (as the hook runs it). One git call lists the staged
-names; if none is routed, a record is written and we return without importing click,
-GitPython, jinja2, watchdog or starting semgrep. Anything else returns None and the
-full CLI runs.
+Only `check --staged` qualifies (as the hook runs it), run at the top of a work tree.
+Routing uses the compiled table of `fastroute` (no yaml, no pathspec); git is asked once
+for the staged names; if none is routed, a record is written with light modules only and
+we return without importing click, GitPython, jinja2, watchdog, the review engine or
+semgrep. Anything else returns None and the full CLI runs.
 """
 
 from __future__ import annotations
@@ -32,60 +33,101 @@ def _parse(args: list[str]) -> dict[str, str | bool] | None:
 
 def try_fast(args: list[str]) -> int | None:
     opts = _parse(args)
-    if opts is None or not os.path.exists(".git"):
+    git_dir = _git_dir(os.getcwd()) if opts is not None else None
+    if opts is None or git_dir is None:
         return None   # not at the top of a work tree: let the full path find the root
+    from gitmon import fastroute
+
+    root = os.getcwd()
+    explicit = opts.get("--policy")
+    explicit = explicit if isinstance(explicit, str) and explicit else None
+    source = fastroute.policy_source(root, explicit)
+    if source is None:
+        return None
+    table = fastroute.load(git_dir, root, explicit, *source)
     from pathlib import Path
 
     from gitmon import gitio
-    from gitmon.policy import load_policy
-    from gitmon.routing import route_paths
 
-    root = Path.cwd()
-    policy_path = opts.get("--policy")
-    policy = load_policy(root, policy_path if isinstance(policy_path, str) else None)
-    names = gitio.staged_names(root)
-    plan = route_paths(policy, [path for _, path in names])
-    if plan.file_areas:
+    names = gitio.staged_names(Path(root))
+    if any(table.areas_of(path) for _, path in names):
         return None
     if not opts.get("--no-record"):
-        _record(root, policy, names, str(opts.get("--source") or "check"))
+        _record(root, git_dir, table.data, names, str(opts.get("--source") or "check"))
     print(f"gitmon: PASS - no staged file in a watched area ({len(names)} unrouted)")
     return 0
 
 
-def _record(root: object, policy: object, names: list[tuple[str, str]], source: str) -> None:
-    from pathlib import Path
-
-    from gitmon import records
-    from gitmon.change import Change, FileChange
-    from gitmon.policy import Policy
-    from gitmon.review import Options, review
-
-    assert isinstance(root, Path) and isinstance(policy, Policy)
-    change = Change("staged", root, _head(root), None, (),
-                    tuple(FileChange(path=p, status=s[0]) for s, p in names))
-    result = review(change, policy, lambda entry: [], Options(source=source))
-    records.write(records.records_dir(root, policy.settings.records), records.build(result))
-
-
-def _head(root: object) -> str | None:
-    """HEAD's sha read from .git without starting git (None when unborn or unusual)."""
-    from pathlib import Path
-
-    git = Path(str(root), ".git")
+def _git_dir(root: str) -> str | None:
+    """The git dir of the work tree at root, read from `.git` (a folder, or a file in a
+    linked worktree) without starting git; None when root is not a work tree's top."""
+    dot_git = os.path.join(root, ".git")
+    if os.path.isdir(dot_git):
+        return dot_git
     try:
-        if git.is_file():
-            git = Path(str(root), git.read_text().split("gitdir:", 1)[1].strip())
-        ref = (git / "HEAD").read_text().strip()
+        with open(dot_git, encoding="utf-8") as fh:
+            line = fh.read().strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not line.startswith("gitdir:"):
+        return None
+    return os.path.join(root, line[len("gitdir:"):].strip())
+
+
+def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple[str, str]],
+            source: str) -> None:
+    """The same record the full review writes when nothing is routed (a test holds them equal)."""
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from gitmon import __version__, records
+
+    started = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    titles = table["reviewers"]
+    assert isinstance(titles, dict)
+    record = {
+        "schema": records.SCHEMA, "id": records.new_id(started), "source": source,
+        "started_at": started, "finished_at": started,
+        "tool": {"name": "gitmon", "version": __version__},
+        "change": {"kind": "staged", "base": _head(git_dir), "head": None, "commits": [],
+                   "files": [{"path": p, "status": s[0], "areas": []} for s, p in names]},
+        "areas": {},
+        "reviewers": {name: {"status": "skipped", "files": [], "findings": 0,
+                             "reason": "no routed files", "title": title}
+                      for name, title in titles.items()},
+        "findings": [], "unrouted": len(names), "policy": table["origin"], "filter_dropped": 0,
+        "engine": {"cached": 0, "scanned": 0, "rules": 0}, "degraded": None, "verdict": "pass",
+    }
+    records.write(records.records_dir(Path(root), str(table["records"])), record)
+
+
+def _head(git_dir: str) -> str | None:
+    """HEAD's sha read from the git dir without starting git (None when unborn or unusual)."""
+    try:
+        with open(os.path.join(git_dir, "HEAD"), encoding="utf-8") as fh:
+            ref = fh.read().strip()
         if not ref.startswith("ref:"):
             return ref
         name = ref[4:].strip()
-        loose = git / name
-        if loose.is_file():
-            return loose.read_text().strip()
-        for line in (git / "packed-refs").read_text().splitlines():
-            if line.endswith(" " + name):
-                return line.split()[0]
-    except (OSError, IndexError):
+        common = _common_dir(git_dir)
+        for base in (git_dir, common):
+            loose = os.path.join(base, name)
+            if os.path.isfile(loose):
+                with open(loose, encoding="utf-8") as fh:
+                    return fh.read().strip()
+        with open(os.path.join(common, "packed-refs"), encoding="utf-8") as fh:
+            for line in fh:
+                if line.rstrip("\n").endswith(" " + name):
+                    return line.split()[0]
+    except (OSError, UnicodeDecodeError, IndexError):
         return None
     return None
+
+
+def _common_dir(git_dir: str) -> str:
+    """A linked worktree keeps its branches in the main repository's git dir."""
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
+            return os.path.join(git_dir, fh.read().strip())
+    except OSError:
+        return git_dir

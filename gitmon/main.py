@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import traceback
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +45,9 @@ def _run_cli(args: list[str]) -> int:
 
 
 def _handle(exc: Exception) -> int:
+    import tempfile  # imported here, not at the top: the hook's fast path never needs them
+    import traceback
+
     from gitmon.errors import FatalError
 
     if isinstance(exc, FatalError):

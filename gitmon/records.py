@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitmon import __version__
-from gitmon.review import Review
+
+if TYPE_CHECKING:   # the hook's fast path writes records without loading the engine
+    from gitmon.review import Review
 
 SCHEMA = "gitmon.record/1"
 
 
 def new_id(started_at: str) -> str:
     stamp = started_at.replace("-", "").replace(":", "").replace(".", "")
-    return f"{stamp}-{secrets.token_hex(4)}"
+    return f"{stamp}-{os.urandom(4).hex()}"
 
 
 def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
@@ -75,7 +75,10 @@ def ensure_dir(base: Path) -> None:
 
 def atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    # O_EXCL with a random name is what tempfile.mkstemp does, without its import cost
+    # (the hook's fast path writes a record on every commit).
+    tmp = str(path.parent / f".tmp-{os.urandom(6).hex()}{path.suffix}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

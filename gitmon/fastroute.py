@@ -1,0 +1,104 @@
+"""A compiled routing table the hook's fast path can use without yaml or pathspec.
+
+Loading the policy costs more than the whole hook may (yaml, pathspec, dataclasses:
+~100 ms against a 65 ms budget). So the first full load writes the areas' compiled
+gitignore regexes to `<git dir>/gitmon/fastpath.json`, keyed by the policy's exact text
+and gitmon's version; later runs read that JSON and match with `re` alone, replaying
+pathspec's GitIgnoreSpec precedence (tests hold the two equal).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from gitmon import __version__
+
+CACHE_NAME = os.path.join("gitmon", "fastpath.json")
+_DIR_MARK = "ps_d"   # pathspec's named group for "matched as a directory"
+
+
+class Table:
+    """Areas as lists of (compiled regex, include) in file order, plus what a record needs."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.areas = {name: [(re.compile(rx), bool(inc)) for rx, inc in pats]
+                      for name, pats in data["areas"].items()}
+
+    def areas_of(self, path: str) -> list[str]:
+        return [name for name, pats in self.areas.items() if _gitignore_match(pats, path)]
+
+
+def _gitignore_match(patterns: list[tuple[re.Pattern[str], bool]], path: str) -> bool:
+    """pathspec's SimpleGiBackend.match_file: a directory match of an include wins ties."""
+    out_include: bool | None = None
+    out_priority = 0
+    for regex, include in patterns:
+        match = regex.match(path)
+        if match is None:
+            continue
+        dir_mark = match.groupdict().get(_DIR_MARK)
+        priority = 1 if dir_mark else 2
+        if (include and dir_mark) or priority >= out_priority:
+            out_include, out_priority = include, priority
+    return bool(out_include)
+
+
+def policy_source(root: str, explicit: str | None) -> tuple[str, str] | None:
+    """(origin, text) of the policy the full path would load; None when it must decide."""
+    candidates = [(explicit, explicit)] if explicit else [("gitmon.yml", os.path.join(root, "gitmon.yml"))]
+    if not explicit:
+        here = os.path.dirname(os.path.abspath(__file__))
+        candidates.append(("<built-in default policy>", os.path.join(here, "default_policy.yml")))
+    for origin, path in candidates:
+        if origin and path and os.path.isfile(path):
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    return origin, fh.read()
+            except (OSError, UnicodeDecodeError):
+                return None   # the full path reports it with a hint
+    return None
+
+
+def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) -> Table:
+    """The cached table for this exact policy text, rebuilt (and saved) when stale."""
+    path = os.path.join(git_dir, CACHE_NAME)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data.get("key") == [__version__, origin, text]:
+            return Table(data)
+    except (OSError, ValueError, AttributeError):
+        pass
+    data = build(root, explicit, origin, text)
+    _save(path, data)
+    return Table(data)
+
+
+def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, Any]:
+    from pathlib import Path
+
+    from gitmon.policy import load_policy
+
+    policy = load_policy(Path(root), explicit)
+    areas = {name: [[p.regex.pattern, p.include] for p in area.spec.patterns
+                    if p.include is not None and p.regex is not None]
+             for name, area in policy.areas.items()}
+    return {"key": [__version__, origin, text], "origin": policy.origin, "areas": areas,
+            "reviewers": {name: r.title for name, r in policy.reviewers.items()},
+            "records": policy.settings.records}
+
+
+def _save(path: str, data: dict[str, Any]) -> None:
+    """Best effort: a read-only git dir only costs the next run the slow load."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
