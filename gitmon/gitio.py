@@ -7,9 +7,13 @@ never takes the index lock the user's own git needs.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
-from collections.abc import Iterable, Sequence
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 from gitmon.errors import GitError, UsageError
 
@@ -177,3 +181,180 @@ def list_tree(root: Path, rev: str, folder: str) -> list[str]:
     out = run(root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", rev, "--",
               folder.rstrip("/") + "/", check=False)
     return zsplit(out)
+
+
+def history(root: Path, spec: str, max_count: int | None = None) -> list[tuple[str, str | None]]:
+    """(commit, first parent) of every commit in a rev-list range, oldest first.
+
+    One `git rev-list` process. A bad range is the user's mistake (exit 2), not git's.
+    """
+    if spec.startswith("-"):
+        raise UsageError(f"not a revision range: {spec}",
+                         hint="write a range like main..HEAD, v1.0..v2.0 or a single revision")
+    args = ["rev-list", "--reverse", "--parents"]
+    if max_count is not None:
+        args.append(f"--max-count={max_count}")
+    try:
+        out = run(root, *args, "--end-of-options", spec, "--")
+    except GitError as exc:
+        hint = "check the names with `git log --oneline`, e.g. `gitmon audit main..HEAD`"
+        if is_shallow(root):
+            hint = ("this is a shallow clone: fetch the history (`git fetch --unshallow`, or "
+                    "`fetch-depth: 0` in actions/checkout)")
+        raise UsageError(f"bad revision range: {spec} ({exc.message})", hint=hint) from exc
+    pairs: list[tuple[str, str | None]] = []
+    for line in out.decode().splitlines():
+        shas = line.split()
+        pairs.append((shas[0], shas[1] if len(shas) > 1 else None))
+    return pairs
+
+
+def commit_diffs(root: Path, pairs: Sequence[tuple[str, str | None]],
+                 ) -> Iterator[tuple[str, str | None, bytes]]:
+    """Stream each commit's diff against its first parent from ONE `git diff-tree --stdin`.
+
+    Yields (commit, first parent, raw+patch bytes in `diff` format) in the order given,
+    one per pair, an empty diff included; parse each with `change.parse_diff`.
+    """
+    if not pairs:
+        return
+    lines = "".join(f"{c} {p}\n" if p else f"{c}\n" for c, p in pairs).encode()
+    args = ["git", "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root",
+            "--always", *DIFF_FLAGS]
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(args, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=errors, env=_env())
+        assert proc.stdin is not None and proc.stdout is not None
+        # A thread feeds the commit list so git's output never waits on our input (no deadlock).
+        feeder = threading.Thread(target=_feed, args=(proc.stdin, lines), daemon=True)
+        feeder.start()
+        try:
+            yield from _split_commits(_blocks(proc.stdout), pairs)
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+            feeder.join()
+        if code != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip()
+            raise GitError(f"git diff-tree failed: {message}",
+                           hint="check that the repository is healthy (`git fsck`)")
+
+
+def _feed(pipe: IO[bytes], data: bytes) -> None:
+    try:
+        pipe.write(data)
+        pipe.close()
+    except (BrokenPipeError, ValueError):
+        return
+
+
+def _blocks(stream: IO[bytes], size: int = 1 << 16) -> Iterator[bytes]:
+    while block := os.read(stream.fileno(), size):
+        yield block
+
+
+_HEADER = re.compile(rb"\n([0-9a-f]{40,64})\0")
+
+
+def _split_commits(blocks: Iterable[bytes], pairs: Sequence[tuple[str, str | None]],
+                   ) -> Iterator[tuple[str, str | None, bytes]]:
+    """Cut diff-tree's stream at each commit header (`<sha>\\0` at the start of a line).
+
+    The raw entries are walked field by field (a path may look like a sha); in the patch a
+    header can only follow a newline, since every patch line starts with a marker.
+    """
+    buf = bytearray()
+    index, done = 0, False
+    it = iter(blocks)
+    while index < len(pairs):
+        cut = _next_commit(buf, pairs[index][0], done)
+        if cut is None:
+            if done:
+                raise GitError("git diff-tree ended early",
+                               hint="check that the repository is healthy (`git fsck`)")
+            # Read until the buffer doubles: a huge patch is searched O(n) times, not O(n^2).
+            want = max(2 * len(buf), 1 << 16)
+            while len(buf) < want and not done:
+                block = next(it, None)
+                done = block is None
+                buf += block or b""
+            continue
+        start, end = cut
+        sha, parent = pairs[index]
+        yield sha, parent, bytes(buf[start:end])
+        del buf[:end]
+        index += 1
+
+
+def _next_commit(buf: bytearray, sha: str, eof: bool) -> tuple[int, int] | None:
+    """(start, end) of the diff of `sha` at the head of buf, or None when more is needed."""
+    head = sha.encode() + b"\0"
+    if len(buf) < len(head):
+        return None
+    if not buf.startswith(head):
+        raise GitError(f"unexpected output from git diff-tree near {sha[:12]}",
+                       hint="this is a bug in gitmon; please report it")
+    pos = _skip_raw(buf, len(head))
+    if pos is None:
+        return None if not eof else (len(head), len(buf))
+    if pos < len(buf) and buf[pos] == 0:           # the patch follows the raw entries
+        m = _HEADER.search(buf, pos)
+        if m is None:
+            return (len(head), len(buf)) if eof else None
+        return len(head), m.start() + 1
+    if pos == len(buf) and not eof:
+        return None
+    return len(head), pos
+
+
+def _skip_raw(buf: bytearray, pos: int) -> int | None:
+    """Position after the raw entries starting at pos, or None if they are cut short."""
+    while pos < len(buf) and buf[pos] == ord(":"):
+        end = buf.find(b"\0", pos)
+        if end < 0:
+            return None
+        status = bytes(buf[pos:end]).split()[-1:]
+        names = 2 if status and status[0][:1] in (b"R", b"C") else 1
+        pos = end + 1
+        for _ in range(names):
+            end = buf.find(b"\0", pos)
+            if end < 0:
+                return None
+            pos = end + 1
+    return pos
+
+
+# --- the daemon's questions (gitmon watch) ---------------------------------------------
+
+def ignored_dirs(root: Path) -> list[str]:
+    """Ignored untracked folders (relative, no trailing slash): the daemon watches none."""
+    out = run(root, "ls-files", "--others", "--ignored", "--exclude-standard", "--directory",
+              "-z")
+    return [p.rstrip("/") for p in zsplit(out) if p.endswith("/")]
+
+
+def check_ignored(root: Path, paths: Sequence[str]) -> set[str]:
+    """Which of paths git ignores, in one `git check-ignore --stdin` call."""
+    if not paths:
+        return set()
+    data = b"".join(os.fsencode(p) + b"\0" for p in paths)
+    out = run(root, "check-ignore", "--stdin", "-z", stdin=data, check=False)
+    return set(zsplit(out))
+
+
+def common_dir(root: Path) -> Path:
+    """The git dir shared by all worktrees (where refs live)."""
+    out = run(root, "rev-parse", "--git-common-dir").decode().strip()
+    return (root / out).resolve()
+
+
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    """True when older is in newer's history (no commit of older is missing from newer)."""
+    return not run(root, "rev-list", "-n1", older, "--not", newer, "--").strip()
+
+
+def git_path(root: Path, name: str) -> Path:
+    """`git rev-parse --git-path name`: honours core.hooksPath and linked worktrees."""
+    out = os.fsdecode(run(root, "rev-parse", "--git-path", name).rstrip(b"\n"))
+    return root / out   # a relative answer is relative to the work tree root we ran in
