@@ -81,6 +81,43 @@ def route(kind: str, commit: str | None, range_: str | None, policy_path: str | 
                        as_json=as_json)
 
 
+def _ci_formats() -> list[str]:
+    from gitmon.reports import FORMATS
+
+    return list(FORMATS)
+
+
+@cli.command()
+@click.option("--base", metavar="REV", help="Base of the change (default: from the GitHub event).")
+@click.option("--head", metavar="REV", help="Head of the change (default: from the GitHub event).")
+@policy_option
+@click.option("--format", "fmt", type=click.Choice(_ci_formats()),
+              help="What to print on stdout [default: github on GitHub Actions, else text].")
+@click.option("--sarif-file", default="gitmon.sarif", show_default=True, metavar="FILE",
+              help="Where to write SARIF 2.1.0 for code scanning ('' for none).")
+@fail_on_option
+@filter_option
+@record_option
+def ci(base: str | None, head: str | None, policy_path: str | None, fmt: str | None,
+       sarif_file: str, fail_on: str | None, diff_filter: str | None, no_record: bool) -> int:
+    """Review a pull request, push or merge group in CI, with the base commit's policy and rules.
+
+    Base and head come from the GitHub event ($GITHUB_EVENT_PATH) unless given. On GitHub
+    it also writes annotations, the job summary ($GITHUB_STEP_SUMMARY) and the step
+    outputs ($GITHUB_OUTPUT): verdict, findings, record, sarif.
+
+    \b
+    Examples:
+      gitmon ci                                   inside GitHub Actions
+      gitmon ci --base origin/main --head HEAD    any other CI
+    """
+    from gitmon.commands import ci as command
+
+    return command.run(base=base, head=head, policy_path=policy_path, fmt=fmt,
+                       sarif_file=sarif_file, fail_on=fail_on, diff_filter=diff_filter,
+                       record=not no_record)
+
+
 @cli.command()
 @policy_option
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
@@ -131,3 +168,143 @@ def rules_test(policy_path: str | None) -> int:
     from gitmon.commands import rules as command
 
     return command.test_rules(policy_path=policy_path)
+
+
+@cli.command()
+@click.argument("spec", metavar="[RANGE]", default="HEAD")
+@click.option("--max-count", "-n", type=int, metavar="N", help="Only the newest N commits of RANGE.")
+@policy_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the summary.")
+@fail_on_option
+@filter_option
+@record_option
+@click.option("--fail-on-block", is_flag=True, help="Exit 1 when any commit blocks.")
+def audit(spec: str, max_count: int | None, policy_path: str | None, fmt: str,
+          fail_on: str | None, diff_filter: str | None, no_record: bool,
+          fail_on_block: bool) -> int:
+    """Review each commit of RANGE (default: all of HEAD's history), one record each.
+
+    Commits are reviewed oldest first, each against its first parent (a merge too),
+    with today's policy. Exit 0 even when commits block (it is a report) unless
+    --fail-on-block; 2 for a bad range; 3 if the engine degraded.
+
+    \b
+    Examples:
+      gitmon audit                          every commit of HEAD
+      gitmon audit origin/main..HEAD        the commits of a branch
+      gitmon audit -n 50 --format json      the last 50 commits, summary as JSON
+    """
+    from gitmon.commands import audit as command
+
+    return command.run(spec=spec, policy_path=policy_path, max_count=max_count, fmt=fmt,
+                       fail_on=fail_on, diff_filter=diff_filter, record=not no_record,
+                       fail_on_block=fail_on_block)
+
+
+@cli.command()
+@policy_option
+@click.option("--rev", default="HEAD", show_default=True, metavar="REV",
+              help="Accept the findings of the watched files as they are at this commit.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if the baseline has stale entries or misses findings.")
+def baseline(policy_path: str | None, rev: str, check_only: bool) -> int:
+    """Accept the current findings of the watched areas in the baseline file.
+
+    Every tracked file under a watched area is reviewed whole; the fingerprints of its
+    findings (rule + path + hash of the code, no line numbers, no code) are written,
+    sorted, to settings.baseline (.gitmon-baseline.json): commit it and review it.
+    Baselined findings are reported but no longer block.
+
+    \b
+    Examples:
+      gitmon baseline && git add .gitmon-baseline.json
+      gitmon baseline --check
+    """
+    from gitmon.commands import baseline as command
+
+    return command.run(policy_path=policy_path, rev=rev, check_only=check_only)
+
+
+@cli.group()
+def hook() -> None:
+    """Native git hooks: `check --staged` before each commit, the pushed range before a push."""
+
+
+_hook_type_option = click.option(
+    "--type", "hook_types", type=click.Choice(["pre-commit", "pre-push"]), multiple=True,
+    default=("pre-commit",), show_default=True, help="Which hook (repeat for both).")
+
+
+@hook.command("install")
+@_hook_type_option
+@click.option("--force", is_flag=True,
+              help="Replace a foreign hook without keeping it (default: keep it as <hook>.legacy).")
+def hook_install(hook_types: tuple[str, ...], force: bool) -> int:
+    """Install gitmon's hook where git looks for hooks (core.hooksPath is honoured).
+
+    A hook that is already there is moved to <hook>.legacy and still runs first.
+
+    \b
+    Examples:
+      gitmon hook install
+      gitmon hook install --type pre-commit --type pre-push
+    """
+    from gitmon.commands import hook as command
+
+    return command.install(hook_types=hook_types, force=force)
+
+
+@hook.command("uninstall")
+@_hook_type_option
+def hook_uninstall(hook_types: tuple[str, ...]) -> int:
+    """Remove gitmon's hook and put back the hook it replaced.
+
+    \b
+    Example:
+      gitmon hook uninstall --type pre-push
+    """
+    from gitmon.commands import hook as command
+
+    return command.uninstall(hook_types=hook_types)
+
+
+@hook.command("pre-push", hidden=True)
+@click.argument("remote", default="origin")
+@click.argument("url", required=False)
+def hook_pre_push(remote: str, url: str | None) -> int:
+    """What the pre-push hook runs: review the pushed refs git passes on stdin."""
+    from gitmon.commands import hook as command
+
+    return command.pre_push(remote=remote)
+
+
+@cli.command()
+@policy_option
+@click.option("--debounce", type=click.FloatRange(min=0), default=0.5, show_default=True,
+              metavar="SECONDS", help="Quiet time after the last change before reviewing.")
+@click.option("--once", is_flag=True, help="Review the current state once and exit.")
+@click.option("--stop", is_flag=True, help="Stop the daemon watching this repository.")
+@click.option("--notify", "notify_cmd", metavar="CMD",
+              help="Also run CMD with each verdict line as its last argument.")
+@click.option("--breaker-threshold", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Consecutive engine failures before reviews go on without semgrep.")
+@click.option("--breaker-cooldown", type=click.FloatRange(min=0), default=60.0,
+              show_default=True, metavar="SECONDS",
+              help="How long the engine rests before it is tried again.")
+def watch(policy_path: str | None, debounce: float, once: bool, stop: bool,
+          notify_cmd: str | None, breaker_threshold: int, breaker_cooldown: float) -> int:
+    """Watch the repository: review each save in a watched area and each new commit.
+
+    \b
+    Examples:
+      gitmon watch                       run in a terminal beside the editor
+      gitmon watch --notify notify-send  a desktop notification per verdict
+      gitmon watch --once                review the working tree now, then exit
+      gitmon watch --stop                end the daemon of this repository
+    """
+    from gitmon.commands import watch as command
+
+    return command.run(policy_path=policy_path, debounce=debounce, once=once, stop=stop,
+                       notify=notify_cmd, breaker_threshold=breaker_threshold,
+                       breaker_cooldown=breaker_cooldown)

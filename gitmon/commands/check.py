@@ -29,12 +29,18 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
 
 def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
-            use_cache: bool = True) -> tuple[Review, dict[str, object]]:
-    """Review the selected change and write its record; shared by check, ci and the daemon."""
+            use_cache: bool = True, baseline: frozenset[str] | None = None,
+            ) -> tuple[Review, dict[str, object]]:
+    """Review the selected change and write its record; shared by check, ci and the daemon.
+
+    `baseline` replaces the baseline file on disk (ci reads it from the base commit).
+    """
     change = selector.change(root)
     base = records.records_dir(root, policy.settings.records)
+    if baseline is None:
+        baseline = load_baseline(root, policy)
     options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
-                      baseline=load_baseline(root, policy))
+                      baseline=baseline)
     result = review(change, policy, reader, options, cache_dir=base / "cache")
     data = records.build(result)
     if record:

@@ -1,11 +1,16 @@
-"""`--format github`: workflow commands (::error/::warning) on the changed lines.
+"""GitHub Actions: workflow commands (::error/::warning/::notice) and step outputs.
 
-GitHub shows at most 10 errors and 10 warnings per step; the rest are counted here
-and listed in the job summary.
+GitHub shows at most 10 error, 10 warning and 10 notice annotations per step and
+drops the rest silently, so we choose which findings get one (the most severe
+first) and tell the job summary which were cut. Every value is escaped the way
+the runner unescapes it; text that is not ours (paths, messages, the plain
+report) can never start a workflow command of its own.
 """
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass, field
 from typing import Any
 
 from gitmon.redact import redact
@@ -15,36 +20,90 @@ _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
+    """The message after `::`: the runner unescapes %25, %0D and %0A."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
+    """A `key=value` property: also `:` and `,`, which end a value."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def workflow_commands(record: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
-    """(workflow command lines, findings that did not fit within GitHub's limits)."""
-    shown: dict[str, int] = {}
-    lines, cut = [], []
-    for f in record["findings"]:
-        if f["suppressed"] or f.get("baselined"):
-            continue
-        command = _COMMAND.get(f["severity"], "warning")
-        if shown.get(command, 0) >= PER_LEVEL:
+def command(name: str, message: str, **props: str | int) -> str:
+    text = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items())
+    return f"::{name}{' ' + text if text else ''}::{escape_data(message)}"
+
+
+@dataclass(frozen=True)
+class Annotations:
+    lines: list[str]
+    cut: list[dict[str, Any]] = field(default_factory=list)   # findings with no annotation
+
+
+def annotate(record: dict[str, Any]) -> Annotations:
+    """The workflow commands for a record, within GitHub's per-step limits."""
+    shown = [f for f in record["findings"] if not (f["suppressed"] or f.get("baselined"))]
+    budget = {"error": PER_LEVEL, "warning": PER_LEVEL, "notice": PER_LEVEL}
+    lines: list[str] = []
+    if record["degraded"]:
+        budget["error"] -= 1
+        lines.append(command("error", f"gitmon could not finish: {record['degraded']['reason']}; "
+                             "the affected reviewers are pending, not passed", title="gitmon"))
+    picked, cut = _pick(shown, budget)
+    if cut and budget["notice"] == _used(picked, "notice"):
+        budget["notice"] -= 1      # keep one notice for the note about what was cut
+        picked, cut = _pick(shown, budget)
+    lines += [_finding(f) for f in picked]
+    if cut:
+        lines.append(command(
+            "notice", f"{len(cut)} more finding(s) are not annotated (GitHub shows "
+            f"{PER_LEVEL} errors, {PER_LEVEL} warnings and {PER_LEVEL} notices per step): "
+            "see the job summary", title="gitmon"))
+    return Annotations(lines, cut)
+
+
+def _pick(findings: list[dict[str, Any]], budget: dict[str, int],
+          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    used: dict[str, int] = {}
+    picked, cut = [], []
+    for f in findings:
+        name = _COMMAND.get(f["severity"], "warning")
+        if used.get(name, 0) < budget[name]:
+            used[name] = used.get(name, 0) + 1
+            picked.append(f)
+        else:
             cut.append(f)
-            continue
-        shown[command] = shown.get(command, 0) + 1
-        title = f"{f['reviewer']}: {f['rule']}"
-        props = (f"file={escape_property(f['path'])},line={f['line']},endLine={f['end_line']},"
-                 f"title={escape_property(title)}")
-        lines.append(f"::{command} {props}::{escape_data(redact(f['message']))}")
-    return lines, cut
+    return picked, cut
+
+
+def _used(picked: list[dict[str, Any]], name: str) -> int:
+    return sum(1 for f in picked if _COMMAND.get(f["severity"], "warning") == name)
+
+
+def _finding(f: dict[str, Any]) -> str:
+    props: dict[str, str | int] = {"file": f["path"]}
+    if f["line"] >= 1:
+        props.update(line=f["line"], endLine=max(f["end_line"], f["line"]))
+    props["title"] = f"{f['reviewer']}: {f['rule']}"
+    return command(_COMMAND.get(f["severity"], "warning"), redact(f["message"]), **props)
+
+
+def quoted(text: str) -> str:
+    """Text printed between ::stop-commands:: markers, so none of its lines is a command."""
+    token = secrets.token_hex(16)
+    return f"::stop-commands::{token}\n{text.rstrip(chr(10))}\n::{token}::\n"
+
+
+def output(name: str, value: str) -> str:
+    """One entry for $GITHUB_OUTPUT; a multi-line value uses a delimiter it cannot contain."""
+    if "\n" not in value and "\r" not in value:
+        return f"{name}={value}\n"
+    delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+    return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
 
 
 def render(record: dict[str, Any]) -> str:
-    lines, cut = workflow_commands(record)
-    if cut:
-        lines.append(f"::notice title=gitmon::{len(cut)} more finding(s) are not annotated "
-                     "(GitHub shows 10 errors and 10 warnings per step); see the job summary")
+    """`--format github`: the annotations, then the verdict."""
+    lines = annotate(record).lines
     lines.append(f"gitmon: {record['verdict']}")
     return "\n".join(lines) + "\n"

@@ -1,4 +1,11 @@
-"""`--format sarif`: SARIF 2.1.0 built as data (never templated), for GitHub code scanning."""
+"""`--format sarif`: SARIF 2.1.0 built as data (never templated), for GitHub code scanning.
+
+It keeps within code scanning's limits (one run; at most 25,000 results and rules
+per run, 1,000 locations per result, 10 tags per rule) and says so when it cuts.
+URIs are relative to the repository root (`%SRCROOT%`), percent-encoded.
+`partialFingerprints` carry gitmon's fingerprint (rule + path + normalised code, no
+line number), so a finding keeps its identity when the code around it moves.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +18,27 @@ from gitmon.redact import redact
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000          # GitHub code scanning rejects runs with more
+MAX_RULES = 25_000
+MAX_TAGS = 10
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def build(record: dict[str, Any]) -> dict[str, Any]:
-    findings = record["findings"][:MAX_RESULTS]
-    rules: dict[str, dict[str, Any]] = {}
-    for f in findings:
-        rules.setdefault(f["rule"], _rule(f))
+    findings, rules = _within_limits(record["findings"])
     index = {rule_id: i for i, rule_id in enumerate(rules)}
     results = [_result(f, index[f["rule"]]) for f in findings]
-    invocation: dict[str, Any] = {"executionSuccessful": record["degraded"] is None}
+    notes = []
     if record["degraded"]:
-        invocation["toolExecutionNotifications"] = [{
-            "level": "error", "message": {"text": f"degraded: {record['degraded']['reason']}"}}]
+        notes.append({"level": "error",
+                      "message": {"text": f"degraded: {record['degraded']['reason']}"}})
+    if len(findings) < len(record["findings"]):
+        notes.append({"level": "warning", "message": {"text": (
+            f"{len(record['findings']) - len(findings)} of {len(record['findings'])} findings "
+            f"are left out to stay within GitHub code scanning's limits; the record "
+            f"{record['id']} has them all")}})
+    invocation: dict[str, Any] = {"executionSuccessful": record["degraded"] is None}
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -43,6 +57,22 @@ def build(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _within_limits(all_findings: list[dict[str, Any]],
+                   ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The findings (most severe first, as the record sorts them) and rules that fit."""
+    rules: dict[str, dict[str, Any]] = {}
+    findings: list[dict[str, Any]] = []
+    for f in all_findings:
+        if len(findings) == MAX_RESULTS:
+            break
+        if f["rule"] not in rules:
+            if len(rules) == MAX_RULES:
+                continue
+            rules[f["rule"]] = _rule(f)
+        findings.append(f)
+    return findings, rules
+
+
 def _rule(f: dict[str, Any]) -> dict[str, Any]:
     message = redact(f["message"])
     first = message.split(". ")[0].strip().rstrip(".")
@@ -53,8 +83,15 @@ def _rule(f: dict[str, Any]) -> dict[str, Any]:
         "fullDescription": {"text": message[:4000] or f["rule"]},
         "defaultConfiguration": {"level": _LEVELS.get(f["severity"], "warning")},
         "properties": {"reviewer": f["reviewer"], "engine": f.get("engine", "semgrep"),
-                       "tags": [f["reviewer"], "gitmon"]},
+                       "tags": _tags(f)},
     }
+
+
+def _tags(f: dict[str, Any]) -> list[str]:
+    tags = ["gitmon", f["reviewer"]]
+    if f.get("area"):
+        tags.append(f"area:{f['area']}")
+    return list(dict.fromkeys(tags))[:MAX_TAGS]
 
 
 def _result(f: dict[str, Any], rule_index: int) -> dict[str, Any]:
@@ -71,7 +108,7 @@ def _result(f: dict[str, Any], rule_index: int) -> dict[str, Any]:
         "level": _LEVELS.get(f["severity"], "warning"),
         "message": {"text": redact(f["message"]) or f["rule"]},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": quote(f["path"]), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": _uri(f["path"]), "uriBaseId": "%SRCROOT%"},
             "region": region,
         }}],
         "partialFingerprints": {"gitmonFingerprint/v1": f["fingerprint"]},
@@ -86,4 +123,10 @@ def _result(f: dict[str, Any], rule_index: int) -> dict[str, Any]:
 
 
 def render(record: dict[str, Any]) -> str:
-    return json.dumps(build(record), indent=2, ensure_ascii=False) + "\n"
+    # ASCII-only JSON: a path that is not valid UTF-8 (surrogate-escaped) still serialises.
+    return json.dumps(build(record), indent=2) + "\n"
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference: spaces, `%`, `#`, non-ASCII and odd bytes percent-encoded."""
+    return quote(path, safe="/", errors="surrogateescape")

@@ -1,0 +1,160 @@
+"""`gitmon ci`: review a pull request, push or merge group the way a gate must.
+
+The policy, the rules and the baseline come from the BASE commit, never from the
+head or the working tree: a pull request cannot switch off its own gate, and
+nothing from the head is ever run. The head is only read as data (its blobs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from gitmon import ci_event, gitio
+from gitmon.ci_event import FIX_SHALLOW, Skip, Target
+from gitmon.commands.check import execute
+from gitmon.errors import FatalError, GitError, PolicyError, UsageError
+from gitmon.policy import BUILTIN_ORIGIN, POLICY_FILE, Policy, default_policy_text, parse_policy
+from gitmon.reports import github, markdown, renderer
+from gitmon.rulesets import Reader, commit_reader
+from gitmon.selection import Selector
+
+
+def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
+        policy_path: str | None = None, fail_on: str | None = None,
+        diff_filter: str | None = None, sarif_file: str = "gitmon.sarif", fmt: str | None = None,
+        record: bool = True, env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    on_github = env.get("GITHUB_ACTIONS") == "true"
+    fmt = fmt or ("github" if on_github else "text")
+    root = gitio.toplevel(cwd)
+    found = ci_event.target(root, env, base, head)
+    if isinstance(found, Skip):
+        sys.stdout.write(f"gitmon: PASS - {found.reason}\n")
+        _outputs(env, {"verdict": "pass", "findings": "0", "record": "", "sarif": ""})
+        return 0
+    selector, policy_rev = _select(root, found)
+    policy = _policy(root, policy_rev, _repo_path(root, cwd, policy_path))
+    reader: Reader = commit_reader(root, policy_rev) if policy_rev else _no_rules
+    result, data = execute(root=root, policy=policy, reader=reader, selector=selector,
+                           fail_on=fail_on, diff_filter=diff_filter, record=record, source="ci",
+                           baseline=_baseline(root, policy_rev, policy))
+    _report(data, fmt, Path(cwd, sarif_file).resolve() if sarif_file else None, env)
+    return result.verdict.exit_code
+
+
+def _select(root: Path, target: Target) -> tuple[Selector, str | None]:
+    """The change to review and the commit whose policy gates it; missing history fails loudly."""
+    head = _resolve(root, target.head, target)
+    if target.base is None:
+        return Selector("commit", head), gitio.first_parent(root, head)
+    base = _resolve(root, target.base, target)
+    if gitio.merge_base(root, base, head) is None:
+        raise _missing(root, f"no merge-base between {target.base} and {target.head}", target)
+    return Selector("range", f"{base}..{head}"), base
+
+
+def _resolve(root: Path, rev: str, target: Target) -> str:
+    try:
+        return gitio.resolve(root, rev)
+    except UsageError:
+        raise _missing(root, f"the {target.origin} names {rev}, which is not in this clone",
+                       target) from None
+
+
+def _missing(root: Path, message: str, target: Target) -> FatalError:
+    """Exit 3 (with the fix) when history is missing; exit 2 for a mistyped --base/--head."""
+    if gitio.is_shallow(root):
+        return GitError(f"{message} (this is a shallow clone)", hint=FIX_SHALLOW)
+    if target.from_event:
+        return GitError(message, hint=FIX_SHALLOW)
+    return UsageError(message, hint="check the revisions with `git log --oneline --all`")
+
+
+def _repo_path(root: Path, cwd: str, policy_path: str | None) -> str | None:
+    """--policy as a path inside the repository (it is read from the base commit)."""
+    if policy_path is None:
+        return None
+    rel = os.path.relpath(Path(cwd, policy_path).resolve(), root.resolve())
+    if rel.startswith(".."):
+        raise UsageError(f"--policy {policy_path} is outside the repository",
+                         hint="in ci the policy is read from the base commit: name a file in the repo")
+    return Path(rel).as_posix()
+
+
+def _policy(root: Path, rev: str | None, path: str | None) -> Policy:
+    name = path or POLICY_FILE
+    data = gitio.read_at(root, rev, name) if rev else None
+    if data is None:
+        if path:
+            sys.stderr.write(f"gitmon: {name} is not in the base commit: using the built-in "
+                             "default policy (a change cannot bring its own policy)\n")
+        return parse_policy(default_policy_text(), BUILTIN_ORIGIN)
+    origin = f"{name}@{(rev or '')[:12]}"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"{origin}: the policy file is not UTF-8 text",
+                          hint="save it as UTF-8 on the base branch") from exc
+    return parse_policy(text, origin)
+
+
+def _no_rules(entry: str) -> list[tuple[str, bytes]]:
+    """No base commit (a root commit): there is no rule file to trust but the built-in packs."""
+    return []
+
+
+def _baseline(root: Path, rev: str | None, policy: Policy) -> frozenset[str]:
+    data = gitio.read_at(root, rev, policy.settings.baseline) if rev else None
+    try:
+        doc = json.loads(data or b"{}")
+    except ValueError:
+        return frozenset()
+    entries = doc.get("findings", []) if isinstance(doc, dict) else []
+    return frozenset(str(e.get("fingerprint")) for e in entries if isinstance(e, dict))
+
+
+def _report(data: dict[str, Any], fmt: str, sarif: Path | None, env: Mapping[str, str]) -> None:
+    if sarif is not None:
+        sarif.parent.mkdir(parents=True, exist_ok=True)
+        sarif.write_text(renderer("sarif")(data), encoding="utf-8")
+    notes = github.annotate(data)
+    if fmt == "github":
+        text = renderer("text")(data)
+        sys.stdout.write("\n".join(notes.lines) + "\n" if notes.lines else "")
+        sys.stdout.write(github.quoted(text))
+    else:
+        sys.stdout.write(renderer(fmt)(data))
+    sys.stdout.flush()
+    files = {"Record": str(data.get("record_path") or "")}
+    if sarif is not None:
+        files["SARIF"] = str(sarif)
+    _summary(env, data, notes.cut, {k: v for k, v in files.items() if v})
+    count = sum(1 for f in data["findings"] if not (f["suppressed"] or f.get("baselined")))
+    _outputs(env, {"verdict": str(data["verdict"]), "findings": str(count),
+                   "record": files["Record"], "sarif": files.get("SARIF", "")})
+
+
+def _summary(env: Mapping[str, str], data: dict[str, Any], cut: list[dict[str, Any]],
+             files: dict[str, str]) -> None:
+    path = env.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    used = Path(path).stat().st_size if Path(path).exists() else 0
+    budget = max(markdown.SUMMARY_CAP - used - 1024, 0)
+    _append(path, markdown.summary(data, cut, files, budget))
+
+
+def _outputs(env: Mapping[str, str], values: dict[str, str]) -> None:
+    path = env.get("GITHUB_OUTPUT")
+    if path:
+        _append(path, "".join(github.output(k, v) for k, v in values.items()))
+
+
+def _append(path: str, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(text)
