@@ -201,7 +201,8 @@ def history(root: Path, spec: str, max_count: int | None = None) -> list[tuple[s
         if is_shallow(root):
             hint = ("this is a shallow clone: fetch the history (`git fetch --unshallow`, or "
                     "`fetch-depth: 0` in actions/checkout)")
-        raise UsageError(f"bad revision range: {spec} ({exc.message})", hint=hint) from exc
+        reason = exc.message.split(" failed: ", 1)[-1]
+        raise UsageError(f"bad revision range: {spec} ({reason})", hint=hint) from exc
     pairs: list[tuple[str, str | None]] = []
     for line in out.decode().splitlines():
         shas = line.split()

@@ -1,0 +1,93 @@
+"""`gitmon audit`: review each commit of a range against its first parent, one record each.
+
+History is read from one git process and scanned by one semgrep run per window of
+commits (`prefill`), so `review()` of each commit hits the cache. An audit is a report
+over history: it exits 0 even when commits block, unless `--fail-on-block` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol
+
+from gitmon import gitio, history, records
+from gitmon.audit_summary import Summary
+from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
+from gitmon.policy import Policy, load_policy
+from gitmon.prefill import Prefill
+from gitmon.review import Options, load_baseline, review
+from gitmon.rulesets import Reader, disk_reader
+
+
+class Progress(Protocol):
+    def update(self, n_steps: int) -> None: ...
+
+
+def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
+        max_count: int | None = None, fmt: str = "text", fail_on: str | None = None,
+        diff_filter: str | None = None, record: bool = True, fail_on_block: bool = False,
+        ) -> int:
+    if max_count is not None and max_count < 1:
+        raise UsageError(f"--max-count must be at least 1, not {max_count}",
+                         hint="leave it out to audit the whole range")
+    root = gitio.toplevel(cwd)
+    policy = load_policy(root, policy_path)
+    pairs = history.commits(root, spec, max_count)
+    summary = Summary(spec=spec, shallow=gitio.is_shallow(root))
+    started = time.perf_counter()
+    with _progress(len(pairs)) as bar:
+        audit(root=root, policy=policy, reader=disk_reader(root), pairs=pairs, summary=summary,
+              options=Options(source="audit", filter=diff_filter, fail_on=fail_on,
+                              baseline=load_baseline(root, policy)),
+              record=record, bar=bar)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(summary.text())
+    if summary.degraded:
+        return EXIT_FAILURE
+    return EXIT_BLOCK if fail_on_block and summary.blocked else EXIT_PASS
+
+
+def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, str | None]],
+          summary: Summary, options: Options, record: bool, bar: Progress) -> None:
+    """Review every commit of pairs, window by window, into summary (and the records)."""
+    base = records.records_dir(root, policy.settings.records)
+    cache_dir = base / "cache"
+    prefill = Prefill(root, policy, reader, cache_dir)
+    for window in history.windows(policy, history.changes(root, pairs)):
+        warm = prefill.warm(window)
+        summary.engine(warm.runs, warm.scanned)
+        # A failed batch run is not retried per commit: those commits degrade to pending.
+        opts = Options(source=options.source, filter=options.filter, fail_on=options.fail_on,
+                       baseline=options.baseline, engine_off=warm.failure)
+        for change in window:
+            result = review(change, policy, reader, opts, cache_dir=cache_dir)
+            data = records.build(result)
+            path = records.write(base, data) if record else None
+            summary.add(result, str(path.relative_to(root)) if path else None)
+            bar.update(1)
+
+
+class _NoBar:
+    def update(self, n_steps: int) -> None:
+        return None
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Progress]:
+    """A progress bar on stderr when it is a terminal; nothing in a pipe, a log or CI."""
+    if not sys.stderr.isatty() or total < 2:
+        yield _NoBar()
+        return
+    import click
+
+    with click.progressbar(length=total, label="auditing", file=sys.stderr,
+                           show_pos=True) as bar:
+        yield bar

@@ -1,0 +1,164 @@
+"""Warm the review cache for many changes with as few semgrep runs as possible.
+
+`review()` scans one change with one semgrep process. Over a history that would be one
+process per commit, so `gitmon audit` first scans the routed files of a whole window of
+commits here — unique (path, blob) pairs, in one run — and stores each result under the
+exact key `review._scan` looks up. Reviewing each commit afterwards starts no semgrep.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gitmon import cache as cache_mod
+from gitmon import gitio
+from gitmon.change import Change
+from gitmon.engines import semgrep
+from gitmon.policy import Policy
+from gitmon.routing import Routing, route
+from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
+
+CHUNK = 2000   # files per semgrep run: a few runs on a huge window, never one per commit
+
+
+@dataclass(frozen=True)
+class Target:
+    """One routed file version to scan, and what its review will look for."""
+
+    path: str
+    blob: str
+    keys: frozenset[str]                   # cache keys, as review._scan computes them
+    rules: frozenset[tuple[str, str]]      # (rule id, body digest) its reviewers run
+
+
+@dataclass
+class Warmup:
+    targets: dict[tuple[str, str], Target]
+    scanned: int = 0
+    runs: int = 0
+    failure: str | None = None
+
+
+class Prefill:
+    def __init__(self, root: Path, policy: Policy, reader: Reader, cache_dir: Path) -> None:
+        self.root, self.policy, self.reader = root, policy, reader
+        self.cache = cache_mod.Cache(cache_dir)
+        self._rulesets: dict[frozenset[str], RuleSet] = {}
+
+    def ruleset(self, reviewers: frozenset[str]) -> RuleSet:
+        # Loaded per set of routed reviewers, like review() does, so rule ids and digests match.
+        if reviewers not in self._rulesets:
+            self._rulesets[reviewers] = load_ruleset(self.policy, self.reader, set(reviewers))
+        return self._rulesets[reviewers]
+
+    def warm(self, changes: Sequence[Change]) -> Warmup:
+        """Scan every routed file version of changes that the cache does not hold yet."""
+        blobs = self._contents(changes)
+        result = Warmup(self._targets(changes, blobs))
+        everyone = frozenset(r for rs in self._rulesets for r in rs)
+        full = self.ruleset(everyone) if result.targets else RuleSet(())
+        known = {(r.id, _digest(r.body)) for r in full.rules}
+        todo = [t for t in result.targets.values() if t.rules <= known]
+        for batch in _batches(todo, any("paths" in r.body for r in full.rules)):
+            result.runs += 1
+            failure = self._scan(full, batch, blobs)
+            result.scanned += len(batch)
+            if failure:
+                result.failure = failure
+                break
+        return result
+
+    def _contents(self, changes: Sequence[Change]) -> dict[str, bytes]:
+        """Routed blobs of all changes, read as sources.read_contents would (one process)."""
+        wanted = {f.new_blob for c in changes for f in _routed(self.policy, c)[1] if f.new_blob}
+        sizes = gitio.blob_sizes(self.root, sorted(wanted))
+        small = [s for s in sorted(wanted) if sizes.get(s, 0) <= self.policy.settings.max_file_size]
+        data = gitio.read_blobs(self.root, small)
+        return {sha: blob for sha, blob in data.items() if b"\0" not in blob[:8192]}
+
+    def _targets(self, changes: Sequence[Change], blobs: dict[str, bytes],
+                 ) -> dict[tuple[str, str], Target]:
+        targets: dict[tuple[str, str], Target] = {}
+        for change in changes:
+            routing, files = _routed(self.policy, change)
+            reviewers = frozenset(routing.reviewer_files)
+            ruleset = self.ruleset(reviewers)
+            for f in files:
+                data = blobs.get(f.new_blob or "")
+                if data is None or not f.new_blob:
+                    continue
+                owners = reviewers & _owners(self.policy, routing, f.path)
+                key = cache_mod.key(f.path, data, ruleset.digest(owners))
+                if self.cache.get(key) is not None:
+                    continue
+                rules = frozenset((r.id, _digest(r.body)) for r in ruleset.rules
+                                  if set(r.reviewers) & owners)
+                old = targets.get((f.path, f.new_blob))
+                keys = old.keys | {key} if old else frozenset({key})
+                targets[(f.path, f.new_blob)] = Target(f.path, f.new_blob, keys,
+                                                       rules | (old.rules if old else frozenset()))
+        return targets
+
+    def _scan(self, full: RuleSet, batch: dict[str, Target], blobs: dict[str, bytes],
+              ) -> str | None:
+        contents = {name: blobs[t.blob] for name, t in batch.items()}
+        rules = full.for_languages(languages_of([t.path for t in batch.values()]))
+        run = semgrep.run_semgrep(semgrep.find_executable(self.policy.settings.semgrep), rules,
+                                  full.config_text(rules), contents,
+                                  self.policy.settings.semgrep_timeout)
+        if run.failure:
+            return run.failure
+        for name, target in batch.items():
+            if name in run.notes:
+                continue   # as review._scan: an engine problem on a file is not cached
+            ids = {rule_id for rule_id, _ in target.rules}
+            found = [m.to_json() for m in run.matches.get(name, []) if m.rule in ids]
+            for key in target.keys:
+                self.cache.put(key, found)
+        return None
+
+
+def _routed(policy: Policy, change: Change) -> tuple[Routing, list[Any]]:
+    routing = route(policy, change.files)
+    files = [f for f in change.files if f.path in routing.file_areas and f.special is None]
+    return routing, files
+
+
+def _owners(policy: Policy, routing: Routing, path: str) -> frozenset[str]:
+    return frozenset(r for a in routing.areas_of(path) for r in policy.areas[a].reviewers)
+
+
+def _digest(body: Any) -> str:
+    text = json.dumps(body, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _batches(targets: list[Target], path_rules: bool) -> list[dict[str, Target]]:
+    """Scan names for targets: the n-th version of a path goes to layer n.
+
+    Layers share one run under `_gitmon_v<n>/` prefixes, unless a rule filters on `paths:`
+    (a prefix could change what it matches): then each layer runs at the real paths.
+    """
+    layers: list[dict[str, Target]] = []
+    for target in sorted(targets, key=lambda t: (t.path, t.blob)):
+        depth = next(i for i in range(len(layers) + 1)
+                     if i == len(layers) or target.path not in layers[i])
+        if depth == len(layers):
+            layers.append({})
+        layers[depth][target.path] = target
+    if path_rules:
+        groups = layers
+    else:
+        merged = {(f"_gitmon_v{i}/{p}" if i else p): t for i, layer in enumerate(layers)
+                  for p, t in layer.items()}
+        groups = [merged]
+    out = []
+    for group in groups:
+        items = list(group.items())
+        out += [dict(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
+    return out
