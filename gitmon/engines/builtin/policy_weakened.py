@@ -1,17 +1,190 @@
-"""A change to the gitmon policy that weakens a gate (placeholder until the check lands)."""
+"""A change that weakens the gate itself: the policy file, the baseline, or the rule files.
+
+The base-side policy (or the built-in default when there was no file) is compared
+with the new one, both loaded by `parse_policy`. Each weakening is reported on the
+line of the changed key in the new file; for a deleted key, on the line of its
+nearest surviving parent (`reviewers:` for a removed reviewer), else line 1.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable, Mapping
+
+import yaml
+
+from gitmon.change import FileChange
 from gitmon.engines.builtin.base import CheckContext
+from gitmon.engines.builtin.policydiff import weakenings
+from gitmon.errors import PolicyError
 from gitmon.findings import Finding
+from gitmon.policy import (
+    BUILTIN_PACKS,
+    POLICY_FILE,
+    Policy,
+    Reviewer,
+    Severity,
+    default_policy_text,
+    parse_policy,
+)
 
 
 class PolicyWeakened:
     id = "policy-weakened"
-    description = "a change to gitmon.yml that weakens a gate"
+    description = "a change to gitmon.yml, the baseline or the rule files that weakens a gate"
 
     def run(self, ctx: CheckContext) -> list[Finding]:
-        return []
+        changes = {f.path: f for f in ctx.change.files}
+        out: list[Finding] = []
+        old = new = ctx.policy
+        if POLICY_FILE in changes and POLICY_FILE in ctx.files:
+            old = _load(_text(ctx.read_old(POLICY_FILE)) or default_policy_text())
+            found, loaded = self.policy_file(ctx, changes[POLICY_FILE], old)
+            out += found
+            new = loaded or old
+        for baseline in sorted({old.settings.baseline, new.settings.baseline}):
+            out += self.baseline(ctx, changes, baseline)
+        out += self.rule_files(ctx, changes, [*old.reviewers.values(), *new.reviewers.values()])
+        return out
+
+    def policy_file(self, ctx: CheckContext, change: FileChange, old: Policy,
+                    ) -> tuple[list[Finding], Policy | None]:
+        lines: dict[tuple[str, ...], int] = {}
+        if change.deleted:
+            # With no file the built-in default applies: that is the new policy.
+            text = default_policy_text()
+        else:
+            found = _text(ctx.contents.get(POLICY_FILE))
+            if found is None:
+                return [], None
+            text, lines = found, key_lines(found)
+        try:
+            new = parse_policy(text, POLICY_FILE)
+        except PolicyError as exc:
+            where = re.search(rf"{re.escape(POLICY_FILE)}:(\d+)", exc.message)
+            line = int(where.group(1)) if where else 1
+            return [ctx.finding(self.id, Severity.ERROR, POLICY_FILE, line,
+                                f"the new policy does not load: {exc.message}")], None
+        return [ctx.finding(self.id, w.severity, POLICY_FILE, line_of(lines, w.key), w.message)
+                for w in weakenings(old, new)], new
+
+    def baseline(self, ctx: CheckContext, changes: Mapping[str, FileChange],
+                 path: str) -> list[Finding]:
+        change = changes.get(path)
+        if change is None or change.deleted or path not in ctx.files:
+            return []
+        new = _fingerprints(ctx.contents.get(path))
+        added = sorted(new - _fingerprints(ctx.read_old(path)))
+        if not added:
+            return []
+        text = _text(ctx.contents.get(path)) or ""
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if added[0] in t), 1)
+        return [ctx.finding(self.id, Severity.WARNING, path, line,
+                            f"the baseline now accepts {len(added)} more finding(s): they will no "
+                            "longer block; fix them instead, or have the baseline change reviewed "
+                            "on its own")]
+
+    def rule_files(self, ctx: CheckContext, changes: Mapping[str, FileChange],
+                   reviewers: Iterable[Reviewer]) -> list[Finding]:
+        roots = _rule_roots(reviewers)
+        out: list[Finding] = []
+        for path, change in changes.items():
+            if not _is_rule_file(path) or not any(_under(path, r) for r in roots):
+                continue
+            if change.deleted:
+                out.append(ctx.finding(self.id, Severity.ERROR, path, 1,
+                                       f"rule file {path} was deleted: its rules no longer run; "
+                                       "restore it, or suppress single findings with a reason"))
+                continue
+            lost = sorted(_rule_ids(ctx.read_old(path)) - _rule_ids(ctx.contents.get(path)))
+            if lost and path in ctx.contents:
+                line = key_lines(_text(ctx.contents[path]) or "").get(("rules",), 1)
+                out.append(ctx.finding(self.id, Severity.ERROR, path, line,
+                                       f"rule(s) {', '.join(lost)} removed from {path}: they no "
+                                       "longer run; restore them"))
+        return out
+
+
+def _text(data: bytes | None) -> str | None:
+    try:
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _load(text: str) -> Policy:
+    """The base-side policy; one that did not load gated nothing more than the default."""
+    try:
+        return parse_policy(text, POLICY_FILE)
+    except PolicyError:
+        return parse_policy(default_policy_text(), POLICY_FILE)
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Key path -> 1-based line; list items are keyed by their value (or a mapping's `id`)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                sub = (*path, str(key.value))
+                lines[sub] = key.start_mark.line + 1
+                walk(value, sub)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                name = item.value if isinstance(item, yaml.ScalarNode) else next(
+                    (v.value for k, v in item.value if k.value == "id"), None) \
+                    if isinstance(item, yaml.MappingNode) else None
+                if isinstance(name, str):
+                    lines[(*path, name)] = item.start_mark.line + 1
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def line_of(lines: Mapping[tuple[str, ...], int], key: tuple[str, ...]) -> int:
+    return next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
+
+
+def _fingerprints(data: bytes | None) -> set[str]:
+    try:
+        doc = json.loads(data or b"{}")
+    except ValueError:
+        return set()
+    entries = doc.get("findings", []) if isinstance(doc, dict) else []
+    return {str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e}
+
+
+def _rule_roots(reviewers: Iterable[Reviewer]) -> set[str]:
+    roots = set()
+    for reviewer in reviewers:
+        for entry in reviewer.rules:
+            # A built-in pack by name is also `rules/<name>` in gitmon's own repo.
+            roots.add(f"rules/{entry}" if entry in BUILTIN_PACKS else entry.strip("/"))
+    return roots
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _is_rule_file(path: str) -> bool:
+    return path.endswith((".yaml", ".yml")) and not path.endswith((".test.yaml", ".test.yml"))
+
+
+def _rule_ids(data: bytes | None) -> set[str]:
+    try:
+        doc = yaml.safe_load(data or b"")
+    except yaml.YAMLError:
+        return set()
+    rules = doc.get("rules") if isinstance(doc, dict) else None
+    return {str(r["id"]) for r in rules or [] if isinstance(r, dict) and "id" in r} \
+        if isinstance(rules, list) else set()
 
 
 CHECK = PolicyWeakened()
