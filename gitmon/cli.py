@@ -168,3 +168,56 @@ def rules_test(policy_path: str | None) -> int:
     from gitmon.commands import rules as command
 
     return command.test_rules(policy_path=policy_path)
+
+
+@cli.group()
+def hook() -> None:
+    """Native git hooks: `check --staged` before each commit, the pushed range before a push."""
+
+
+_hook_type_option = click.option(
+    "--type", "hook_types", type=click.Choice(["pre-commit", "pre-push"]), multiple=True,
+    default=("pre-commit",), show_default=True, help="Which hook (repeat for both).")
+
+
+@hook.command("install")
+@_hook_type_option
+@click.option("--force", is_flag=True,
+              help="Replace a foreign hook without keeping it (default: keep it as <hook>.legacy).")
+def hook_install(hook_types: tuple[str, ...], force: bool) -> int:
+    """Install gitmon's hook where git looks for hooks (core.hooksPath is honoured).
+
+    A hook that is already there is moved to <hook>.legacy and still runs first.
+
+    \b
+    Examples:
+      gitmon hook install
+      gitmon hook install --type pre-commit --type pre-push
+    """
+    from gitmon.commands import hook as command
+
+    return command.install(hook_types=hook_types, force=force)
+
+
+@hook.command("uninstall")
+@_hook_type_option
+def hook_uninstall(hook_types: tuple[str, ...]) -> int:
+    """Remove gitmon's hook and put back the hook it replaced.
+
+    \b
+    Example:
+      gitmon hook uninstall --type pre-push
+    """
+    from gitmon.commands import hook as command
+
+    return command.uninstall(hook_types=hook_types)
+
+
+@hook.command("pre-push", hidden=True)
+@click.argument("remote", default="origin")
+@click.argument("url", required=False)
+def hook_pre_push(remote: str, url: str | None) -> int:
+    """What the pre-push hook runs: review the pushed refs git passes on stdin."""
+    from gitmon.commands import hook as command
+
+    return command.pre_push(remote=remote)

@@ -359,3 +359,18 @@ def git_path(root: Path, name: str) -> Path:
     """`git rev-parse --git-path name`: honours core.hooksPath and linked worktrees."""
     out = os.fsdecode(run(root, "rev-parse", "--git-path", name).rstrip(b"\n"))
     return root / out   # a relative answer is relative to the work tree root we ran in
+
+
+def has_commit(root: Path, sha: str) -> bool:
+    out = run(root, "cat-file", "-t", sha, check=False).strip()
+    return out == b"commit"
+
+
+def symbolic_ref(root: Path, name: str) -> str | None:
+    out = run(root, "symbolic-ref", "-q", name, check=False).strip()
+    return out.decode() or None
+
+
+def not_on_remotes(root: Path, rev: str) -> list[str]:
+    """Commits reachable from rev that no remote-tracking ref has, oldest first."""
+    return rev_list(root, "--reverse", "--topo-order", rev, "--not", "--remotes")

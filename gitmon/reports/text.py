@@ -21,6 +21,8 @@ def paint(text: str, key: str, colour: bool) -> str:
 
 def render(record: dict[str, Any], colour: bool | None = None) -> str:
     colour = use_colour() if colour is None else colour
+    if record.get("source") in HOOK_SOURCES:
+        return render_compact(record, colour)
     lines = []
     for f in record["findings"]:
         tag = "suppressed" if f["suppressed"] else "baselined" if f.get("baselined") else None
@@ -46,6 +48,25 @@ def render(record: dict[str, Any], colour: bool | None = None) -> str:
                      "`gitmon: ignore[RULE] why` on or above the line")
     elif verdict == "pending":
         lines.append("  a reviewer could not finish: fix the engine problem above and run again")
+    return "\n".join(lines) + "\n"
+
+
+HOOK_SOURCES = ("pre-commit", "pre-push")
+
+
+def render_compact(record: dict[str, Any], colour: bool) -> str:
+    """What a git hook prints: findings that count, the verdict, how to fix or bypass."""
+    lines = [f"{f['path']}:{f['line']}: {paint(f['severity'], f['severity'], colour)} "
+             f"[{f['reviewer']}] {f['rule']}: {_one_line(f['message'])}"
+             for f in record["findings"] if not f["suppressed"] and not f.get("baselined")]
+    if record["degraded"]:
+        lines.append(paint(f"degraded: {record['degraded']['reason']}", "pending", colour))
+    verdict = record["verdict"]
+    lines.append(f"gitmon: {paint(verdict.upper(), verdict, colour)} - {_count(record)} finding(s) in "
+                 f"{sum(1 for f in record['change']['files'] if f['areas'])} routed file(s)")
+    if verdict != "pass":
+        lines.append("  fix it, or suppress a finding with a reason (`gitmon: ignore[RULE] why` on or "
+                     "above the line); bypass once: --no-verify (git commit/git push)")
     return "\n".join(lines) + "\n"
 
 
