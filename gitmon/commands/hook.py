@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from gitmon import gitio, hookinstall, prepush
@@ -28,7 +29,9 @@ def uninstall(*, hook_types: tuple[str, ...], cwd: str = ".") -> int:
 def pre_push(*, remote: str, stdin: str | None = None, cwd: str = ".") -> int:
     """Review each pushed ref's new commits; the worst exit code wins."""
     root = gitio.toplevel(cwd)
-    items = prepush.pushed(root, remote, sys.stdin.read() if stdin is None else stdin)
+    if stdin is None:
+        stdin = _framework_refs() or sys.stdin.read()
+    items = prepush.pushed(root, os.environ.get("PRE_COMMIT_REMOTE_NAME", remote), stdin)
     if not items:
         print("gitmon: PASS - nothing new to review in this push")
         return EXIT_PASS
@@ -41,3 +44,13 @@ def pre_push(*, remote: str, stdin: str | None = None, cwd: str = ".") -> int:
         emit(data, "text", {})
         worst = max(worst, result.verdict.exit_code)
     return worst
+
+
+def _framework_refs() -> str | None:
+    """The pre-commit framework reads git's stdin itself and passes the refs in variables."""
+    env = os.environ
+    if not env.get("PRE_COMMIT_TO_REF"):
+        return None
+    return " ".join([env.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD", env["PRE_COMMIT_TO_REF"],
+                     env.get("PRE_COMMIT_REMOTE_BRANCH") or "HEAD",
+                     env.get("PRE_COMMIT_FROM_REF") or gitio.NULL_SHA])
