@@ -62,8 +62,9 @@ def _resolve(root: Path, rev: str, target: Target) -> str:
     try:
         return gitio.resolve(root, rev)
     except UsageError:
-        raise _missing(root, f"the {target.origin} names {rev}, which is not in this clone",
-                       target) from None
+        where = f"the {target.origin} names {rev}" if target.from_event else \
+            f"unknown revision {rev} (given with --base/--head)"
+        raise _missing(root, f"{where}, which is not in this clone", target) from None
 
 
 def _missing(root: Path, message: str, target: Target) -> FatalError:
