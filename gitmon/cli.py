@@ -170,6 +170,62 @@ def rules_test(policy_path: str | None) -> int:
     return command.test_rules(policy_path=policy_path)
 
 
+@cli.command()
+@click.argument("spec", metavar="[RANGE]", default="HEAD")
+@click.option("--max-count", "-n", type=int, metavar="N", help="Only the newest N commits of RANGE.")
+@policy_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the summary.")
+@fail_on_option
+@filter_option
+@record_option
+@click.option("--fail-on-block", is_flag=True, help="Exit 1 when any commit blocks.")
+def audit(spec: str, max_count: int | None, policy_path: str | None, fmt: str,
+          fail_on: str | None, diff_filter: str | None, no_record: bool,
+          fail_on_block: bool) -> int:
+    """Review each commit of RANGE (default: all of HEAD's history), one record each.
+
+    Commits are reviewed oldest first, each against its first parent (a merge too),
+    with today's policy. Exit 0 even when commits block (it is a report) unless
+    --fail-on-block; 2 for a bad range; 3 if the engine degraded.
+
+    \b
+    Examples:
+      gitmon audit                          every commit of HEAD
+      gitmon audit origin/main..HEAD        the commits of a branch
+      gitmon audit -n 50 --format json      the last 50 commits, summary as JSON
+    """
+    from gitmon.commands import audit as command
+
+    return command.run(spec=spec, policy_path=policy_path, max_count=max_count, fmt=fmt,
+                       fail_on=fail_on, diff_filter=diff_filter, record=not no_record,
+                       fail_on_block=fail_on_block)
+
+
+@cli.command()
+@policy_option
+@click.option("--rev", default="HEAD", show_default=True, metavar="REV",
+              help="Accept the findings of the watched files as they are at this commit.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if entries accept findings that no longer exist.")
+def baseline(policy_path: str | None, rev: str, check_only: bool) -> int:
+    """Accept the current findings of the watched areas in the baseline file.
+
+    Every tracked file under a watched area is reviewed whole; the fingerprints of its
+    findings (rule + path + hash of the code, no line numbers, no code) are written,
+    sorted, to settings.baseline (.gitmon-baseline.json): commit it and review it.
+    Baselined findings are reported but no longer block.
+
+    \b
+    Examples:
+      gitmon baseline && git add .gitmon-baseline.json
+      gitmon baseline --check
+    """
+    from gitmon.commands import baseline as command
+
+    return command.run(policy_path=policy_path, rev=rev, check_only=check_only)
+
+
 @cli.group()
 def hook() -> None:
     """Native git hooks: `check --staged` before each commit, the pushed range before a push."""

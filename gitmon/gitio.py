@@ -374,3 +374,15 @@ def symbolic_ref(root: Path, name: str) -> str | None:
 def not_on_remotes(root: Path, rev: str) -> list[str]:
     """Commits reachable from rev that no remote-tracking ref has, oldest first."""
     return rev_list(root, "--reverse", "--topo-order", rev, "--not", "--remotes")
+
+
+def tree_blobs(root: Path, rev: str) -> list[tuple[str, str, str]]:
+    """(mode, blob sha, path) of every file tracked at rev, from one `git ls-tree`."""
+    out = run(root, "ls-tree", "-r", "-z", "--full-tree", rev)
+    entries = []
+    for entry in out.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            entries.append((parts[0].decode(), parts[2].decode(), os.fsdecode(name)))
+    return entries

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -189,10 +188,7 @@ def _baselined(f: Finding, baseline: frozenset[str]) -> Finding:
 
 
 def load_baseline(root: Path, policy: Policy) -> frozenset[str]:
-    path = root / policy.settings.baseline
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return frozenset()
-    entries = data.get("findings", []) if isinstance(data, dict) else []
-    return frozenset(str(e.get("fingerprint")) for e in entries if isinstance(e, dict))
+    """Fingerprints the baseline file accepts; an unreadable or newer file is a PolicyError."""
+    from gitmon import baseline
+
+    return baseline.fingerprints(root / policy.settings.baseline)
