@@ -32,7 +32,9 @@ class CiRun:
 
     @property
     def annotations(self) -> list[str]:
-        return [line for line in self.out.splitlines()
+        """The commands the runner acts on: none after ::stop-commands:: (until its token)."""
+        live = self.out.split("::stop-commands::", 1)[0]
+        return [line for line in live.splitlines()
                 if line.startswith(("::error", "::warning", "::notice"))]
 
     def record(self) -> dict[str, Any]:
@@ -251,3 +253,27 @@ def test_outside_github_prints_text_and_writes_no_github_files(tmp_path: Path) -
         "gitmon: error: unknown revision mian (given with --base/--head), which is not in this clone\n"
         "  hint: check the revisions")
     assert base != head
+
+
+def test_a_file_name_cannot_inject_workflow_commands(repo: GitRepo) -> None:
+    base, head = feature(repo, {"src/retry/x\n::warning::pwned.py": TOKEN_LOG})
+    run = run_ci(repo, "pull_request", pull_request(base, head))
+    assert run.code == 1, run.err
+    assert [a.split(",line=")[0] for a in run.annotations] == [
+        "::error file=src/retry/x%0A%3A%3Awarning%3A%3Apwned.py",
+        "::warning file=src/retry/x%0A%3A%3Awarning%3A%3Apwned.py"]
+    # The line that looks like a command comes only inside the ::stop-commands:: fence.
+    fenced = run.out.split("::stop-commands::", 1)[1]
+    assert "\n::warning::pwned.py:6: error [security]" in fenced
+
+
+def test_escaping_and_multiline_outputs_follow_the_runner() -> None:
+    from gitmon.reports import github
+
+    assert github.escape_data("50% a:b, c\r\nd") == "50%25 a:b, c%0D%0Ad"
+    assert github.escape_property("50% a:b, c\r\nd") == "50%25 a%3Ab%2C c%0D%0Ad"
+    assert github.command("error", "x", file="a,b.py", line=3) == "::error file=a%2Cb.py,line=3::x"
+    entry = github.output("record", "line one\nline=two")
+    assert entry.startswith("record<<ghadelimiter_")
+    assert parse_outputs(entry + github.output("verdict", "block")) == {
+        "record": "line one\nline=two", "verdict": "block"}
