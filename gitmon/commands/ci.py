@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from gitmon import baseline as baseline_file
 from gitmon import ci_event, gitio
 from gitmon.ci_event import FIX_SHALLOW, Skip, Target
 from gitmon.commands.check import execute
@@ -110,13 +111,19 @@ def _no_rules(entry: str) -> list[tuple[str, bytes]]:
 
 
 def _baseline(root: Path, rev: str | None, policy: Policy) -> frozenset[str]:
-    data = gitio.read_at(root, rev, policy.settings.baseline) if rev else None
-    try:
-        doc = json.loads(data or b"{}")
-    except ValueError:
+    """The fingerprints the base commit's baseline accepts (a change cannot accept its own)."""
+    name = policy.settings.baseline
+    data = gitio.read_at(root, rev, name) if rev else None
+    if data is None:
         return frozenset()
-    entries = doc.get("findings", []) if isinstance(doc, dict) else []
-    return frozenset(str(e.get("fingerprint")) for e in entries if isinstance(e, dict))
+    origin = Path(f"{name}@{(rev or '')[:12]}")
+    try:
+        doc = baseline_file.upgrade(json.loads(data), origin)
+    except ValueError as exc:
+        raise PolicyError(f"{origin}: the baseline file is not valid JSON: {exc}",
+                          hint="fix it on the base branch (`gitmon baseline` re-creates it)") from exc
+    return frozenset(e["fingerprint"] for e in doc["findings"]
+                     if isinstance(e, dict) and isinstance(e.get("fingerprint"), str))
 
 
 def _report(data: dict[str, Any], fmt: str, sarif: Path | None, env: Mapping[str, str]) -> None:
