@@ -17,6 +17,7 @@ from typing import Any
 import pathspec
 import yaml
 
+from gitmon import yamlio
 from gitmon.errors import PolicyError
 
 POLICY_FILE = "gitmon.yml"
@@ -121,7 +122,7 @@ def _read_text(path: Path) -> str:
 
 def parse_policy(text: str, origin: str) -> Policy:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yamlio.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}" if mark else origin
@@ -161,7 +162,7 @@ class _Validator:
         return out
 
     def scalar(self, node: yaml.Node, trail: str, kind: type | tuple[type, ...]) -> Any:
-        value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+        value = yamlio.construct(node) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(node, yaml.ScalarNode) or not isinstance(value, kind) or (
                 isinstance(value, bool) and kind in (int, float, (int, float))):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
@@ -247,7 +248,7 @@ class _Validator:
         for i, item in enumerate(node.value):
             sub = f"{trail}[{i}]"
             if isinstance(item, yaml.MappingNode):
-                options = yaml.safe_load(yaml.serialize(item))
+                options = yamlio.construct(item)
                 id_node = next((v for k, v in item.value if k.value == "id"), None)
                 if id_node is None:
                     raise self.fail(item, sub, "missing key `id`", "name the check with `id:`")

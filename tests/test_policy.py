@@ -74,7 +74,7 @@ def test_minimal_policy_loads_with_defaults() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("areas: [\n", "gitmon.yml:2: invalid YAML: expected the node content, but found '<stream end>'\n"
+    ("areas: [\n", "gitmon.yml:2: invalid YAML: did not find expected node content\n"
                    "  hint: fix the YAML syntax (indentation, quotes, colons)"),
     (MINIMAL + "setings:\n  filter: added\n",
      "gitmon.yml:9 ==> at key: setings ==> unknown key `setings`\n  hint: did you mean `settings`?"),
