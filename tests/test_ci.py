@@ -277,3 +277,18 @@ def test_escaping_and_multiline_outputs_follow_the_runner() -> None:
     assert entry.startswith("record<<ghadelimiter_")
     assert parse_outputs(entry + github.output("verdict", "block")) == {
         "record": "line one\nline=two", "verdict": "block"}
+
+
+def test_a_review_cache_committed_by_the_change_is_not_trusted(repo: GitRepo) -> None:
+    base, _ = feature(repo, {"src/retry/client.py": TOKEN_LOG})
+    assert repo.gitmon("check", "--commit", "HEAD", "--no-record").code == 1
+    entries = list((repo.path / ".gitmon" / "cache").glob("*/*.json"))
+    assert entries
+    for entry in entries:      # "semgrep found nothing here", for the very same content
+        entry.write_text("[]")
+    assert repo.gitmon("check", "--commit", "HEAD", "--no-record").code == 0
+    repo.git("add", "-f", ".gitmon/cache")
+    head = repo.commit("a cache that says all is well")
+    run = run_ci(repo, "pull_request", pull_request(base, head))
+    assert run.code == 1, run.out + run.err
+    assert run.record()["findings"][0]["rule"] == SECRET_RULE

@@ -43,7 +43,9 @@ def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
     reader: Reader = commit_reader(root, policy_rev) if policy_rev else _no_rules
     result, data = execute(root=root, policy=policy, reader=reader, selector=selector,
                            fail_on=fail_on, diff_filter=diff_filter, record=record, source="ci",
-                           baseline=_baseline(root, policy_rev, policy))
+                           baseline=_baseline(root, policy_rev, policy),
+                           # The checkout is the head's: a cache in it could be the change's own.
+                           use_cache=False)
     _report(data, fmt, Path(cwd, sarif_file).resolve() if sarif_file else None, env)
     return result.verdict.exit_code
 
