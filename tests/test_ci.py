@@ -292,3 +292,31 @@ def test_a_review_cache_committed_by_the_change_is_not_trusted(repo: GitRepo) ->
     run = run_ci(repo, "pull_request", pull_request(base, head))
     assert run.code == 1, run.out + run.err
     assert run.record()["findings"][0]["rule"] == SECRET_RULE
+
+
+CUSTOM_RULE = """rules:
+  - id: no-eval
+    languages: [python]
+    severity: ERROR
+    message: eval() on retry input
+    pattern: eval(...)
+"""
+
+
+def test_rules_come_from_the_base_commit(repo: GitRepo) -> None:
+    policy = yaml.safe_load((ROOT / "gitmon/default_policy.yml").read_text())
+    policy["reviewers"]["security"]["rules"] = ["security", "rules/custom"]
+    repo.write("gitmon.yml", yaml.safe_dump(policy))
+    repo.write("rules/custom/no-eval.yaml", CUSTOM_RULE)
+    base = repo.commit("a custom rule")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("rules/custom/no-eval.yaml", CUSTOM_RULE.replace("eval(...)", "never_called_zz(...)"))
+    repo.write("src/retry/parse.py", "def parse(text):\n    return eval(text)\n")
+    head = repo.commit("neuter the rule and use eval")
+    own = repo.gitmon("check", "--range", f"{base}..{head}", "--format", "json", "--no-record")
+    assert "no-eval" not in {f["rule"] for f in json.loads(own.out)["findings"]}
+    run = run_ci(repo, "pull_request", pull_request(base, head))
+    assert run.code == 1, run.out + run.err
+    hits = [(f["rule"], f["path"], f["line"]) for f in run.record()["findings"]
+            if f["rule"] == "no-eval"]
+    assert hits == [("no-eval", "src/retry/parse.py", 2)]
