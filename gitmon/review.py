@@ -66,8 +66,10 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     mode = options.filter or policy.settings.filter
     by_path = {f.path: f for f in routed}
     ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
-    matches, failure, engine = _scan(policy, routing, ruleset, contents, notes,
-                                     cache_dir if options.use_cache else None, options.engine_off)
+    scan = _Scan(policy, routing, ruleset, contents,
+                 cache_dir if options.use_cache else None, options.engine_off)
+    builtin = _builtin(change, routing, policy, contents)     # while semgrep runs
+    matches, failure, engine = scan.finish(notes)
     findings: list[Finding] = []
     dropped = 0
     for path, found in matches.items():
@@ -76,7 +78,7 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
                 findings.append(f)
             else:
                 dropped += 1
-    findings += _builtin(change, routing, policy, contents)
+    findings += builtin
     findings = apply_suppressions(findings, contents)
     findings = [_baselined(f, options.baseline) for f in findings]
     findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
@@ -86,39 +88,55 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
                   options.source, started, now(), dropped, engine)
 
 
-def _scan(policy: Policy, routing: Routing, ruleset: RuleSet, contents: dict[str, bytes],
-          notes: dict[str, str], cache_dir: Path | None, engine_off: str | None = None,
-          ) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object]]:
-    cache = cache_mod.Cache(cache_dir)
-    keys, matches, todo = {}, {}, {}
-    for path, data in contents.items():
-        reviewers = frozenset(routing.reviewer_files) & _reviewers_of(routing, policy, path)
-        keys[path] = cache_mod.key(path, data, ruleset.digest(reviewers))
-        hit = cache.get(keys[path])
-        if hit is not None:
-            matches[path] = [semgrep.Match(**m) for m in hit]
-        else:
-            todo[path] = data
-    rules = ruleset.for_languages(languages_of(list(todo)))
-    engine: dict[str, object] = {"cached": len(contents) - len(todo), "scanned": 0, "rules": 0}
-    if not todo or not rules:
-        return matches, None, engine
-    if engine_off is not None:   # cached results still count; only the scan is skipped
-        return matches, engine_off, engine
-    started = time.perf_counter()
-    run = semgrep.run_semgrep(semgrep.find_executable(policy.settings.semgrep), rules,
-                              ruleset.config_text(rules), todo, policy.settings.semgrep_timeout)
-    engine.update(scanned=len(todo), rules=len(rules), entry=run.entry,
-                  seconds=round(time.perf_counter() - started, 3))
-    if run.failure:
-        return matches, run.failure, engine
-    notes.update(run.notes)
-    for path in todo:
-        found = run.matches.get(path, [])
-        matches[path] = found
-        if path not in run.notes:
-            cache.put(keys[path], [m.to_json() for m in found])
-    return matches, None, engine
+class _Scan:
+    """Cache look-ups, then one semgrep job for the rest, started at once in the background."""
+
+    def __init__(self, policy: Policy, routing: Routing, ruleset: RuleSet,
+                 contents: dict[str, bytes], cache_dir: Path | None,
+                 engine_off: str | None = None) -> None:
+        self.cache = cache_mod.Cache(cache_dir)
+        self.keys: dict[str, str] = {}
+        self.matches: dict[str, list[semgrep.Match]] = {}
+        self.todo: dict[str, bytes] = {}
+        for path, data in contents.items():
+            reviewers = frozenset(routing.reviewer_files) & _reviewers_of(routing, policy, path)
+            self.keys[path] = cache_mod.key(path, data, ruleset.digest(reviewers))
+            hit = self.cache.get(self.keys[path])
+            if hit is not None:
+                self.matches[path] = [semgrep.Match(**m) for m in hit]
+            else:
+                self.todo[path] = data
+        rules = ruleset.for_languages(languages_of(list(self.todo)))
+        self.engine: dict[str, object] = {"cached": len(contents) - len(self.todo),
+                                          "scanned": 0, "rules": 0}
+        self.failure: str | None = None
+        self.job: semgrep.SemgrepJob | None = None
+        if not self.todo or not rules:
+            return
+        if engine_off is not None:   # cached results still count; only the scan is skipped
+            self.failure = engine_off
+            return
+        self.started = time.perf_counter()
+        self.engine.update(scanned=len(self.todo), rules=len(rules))
+        self.job = semgrep.SemgrepJob(semgrep.find_executable(policy.settings.semgrep), rules,
+                                      ruleset.config_text(rules), self.todo,
+                                      policy.settings.semgrep_timeout)
+
+    def finish(self, notes: dict[str, str],
+               ) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object]]:
+        if self.job is None:
+            return self.matches, self.failure, self.engine
+        run = self.job.wait()
+        self.engine.update(entry=run.entry, seconds=round(time.perf_counter() - self.started, 3))
+        if run.failure:
+            return self.matches, run.failure, self.engine
+        notes.update(run.notes)
+        for path in self.todo:
+            found = run.matches.get(path, [])
+            self.matches[path] = found
+            if path not in run.notes:
+                self.cache.put(self.keys[path], [m.to_json() for m in found])
+        return self.matches, None, self.engine
 
 
 def _reviewers_of(routing: Routing, policy: Policy, path: str) -> frozenset[str]:

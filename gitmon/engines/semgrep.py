@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,31 +60,87 @@ def find_executable(configured: str | None) -> str | None:
     return shutil.which(name)
 
 
+ENTRIES: tuple[tuple[str, ...], ...] = (("--experimental",), ())
+
+
 def run_semgrep(executable: str | None, rules: list[Rule], config_text: str,
                 contents: Mapping[str, bytes], timeout: float,
-                entries: tuple[tuple[str, ...], ...] = (("--experimental",), ())) -> EngineRun:
+                entries: tuple[tuple[str, ...], ...] = ENTRIES) -> EngineRun:
     """Scan contents (repo path -> bytes) with rules; never raises for engine trouble."""
-    if not contents or not rules:
-        return EngineRun()
-    if executable is None:
-        return EngineRun(failure="semgrep was not found: install it (`pip install semgrep`) "
-                                 "or name it in settings.semgrep / GITMON_SEMGREP")
-    with tempfile.TemporaryDirectory(prefix="gitmon-") as tmp:
-        src = Path(tmp, "src")
-        names = _write_tree(src, contents)
-        (src / ".semgrepignore").write_text("")
-        config = Path(tmp, "rules.yaml")
-        config.write_text(config_text, encoding="utf-8")
-        failure = "semgrep did not run"
-        for entry in entries:
-            outcome = _invoke(executable, entry, config, src, timeout)
-            if isinstance(outcome, str):
-                failure = outcome
-                continue
-            run = _collect(outcome, names, {r.id for r in rules})
-            run.entry = " ".join(("semgrep scan", *entry))
-            return run
-        return EngineRun(failure=failure)
+    return SemgrepJob(executable, rules, config_text, contents, timeout, entries).wait()
+
+
+class SemgrepJob:
+    """A semgrep scan started in the background: the caller works on while it runs."""
+
+    def __init__(self, executable: str | None, rules: list[Rule], config_text: str,
+                 contents: Mapping[str, bytes], timeout: float,
+                 entries: tuple[tuple[str, ...], ...] = ENTRIES) -> None:
+        self.ids = {r.id for r in rules}
+        self.timeout, self.entries = timeout, list(entries)
+        self.executable = executable
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.started = time.monotonic()
+        self.tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.needed = bool(contents and rules)
+        if not self.needed or executable is None:
+            return
+        self.tmp = tempfile.TemporaryDirectory(prefix="gitmon-")
+        self.src = Path(self.tmp.name, "src")
+        self.names = _write_tree(self.src, contents)
+        (self.src / ".semgrepignore").write_text("")
+        self.config = Path(self.tmp.name, "rules.yaml")
+        self.config.write_text(config_text, encoding="utf-8")
+        self.failure = self._start()
+
+    def _start(self) -> str | None:
+        assert self.executable is not None
+        entry = self.entries[0]
+        cmd = [self.executable, "scan", *entry, *BASE_ARGS, "--config", str(self.config), "."]
+        env = dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0")
+        self.started = time.monotonic()
+        try:
+            self.proc = subprocess.Popen(cmd, cwd=self.src, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, env=env)
+        except OSError as exc:
+            self.proc = None
+            return f"semgrep could not be started: {exc.strerror}"
+        return None
+
+    def wait(self) -> EngineRun:
+        try:
+            return self._wait()
+        finally:
+            if self.tmp is not None:
+                self.tmp.cleanup()
+
+    def _wait(self) -> EngineRun:
+        if self.tmp is None:
+            if self.executable is None and self.needed:
+                return EngineRun(failure="semgrep was not found: install it (`pip install "
+                                         "semgrep`) or name it in settings.semgrep / GITMON_SEMGREP")
+            return EngineRun()
+        while True:
+            entry = self.entries.pop(0)
+            outcome = self.failure or self._outcome()
+            if not isinstance(outcome, str):
+                run = _collect(outcome, self.names, self.ids)
+                run.entry = " ".join(("semgrep scan", *entry))
+                return run
+            if not self.entries:
+                return EngineRun(failure=outcome)
+            self.failure = self._start()    # fall back to the next entry
+
+    def _outcome(self) -> dict[str, Any] | str:
+        assert self.proc is not None
+        left = max(self.timeout - (time.monotonic() - self.started), 0.01)
+        try:
+            stdout, stderr = self.proc.communicate(timeout=left)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            return f"semgrep timed out after {self.timeout:g}s (settings.semgrep_timeout)"
+        return _parse(self.proc.returncode, stdout, stderr)
 
 
 def _write_tree(src: Path, contents: Mapping[str, bytes]) -> dict[str, str]:
@@ -109,27 +166,17 @@ def _safe(path: str) -> bool:
             and "" not in parts and not any(p.startswith(".semgrep") for p in parts))
 
 
-def _invoke(executable: str, entry: tuple[str, ...], config: Path, src: Path,
-            timeout: float) -> dict[str, Any] | str:
-    cmd = [executable, "scan", *entry, *BASE_ARGS, "--config", str(config), "."]
-    env = dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0")
+def _parse(returncode: int, stdout: bytes, stderr: bytes) -> dict[str, Any] | str:
     try:
-        proc = subprocess.run(cmd, cwd=src, capture_output=True, timeout=timeout, env=env,
-                              check=False)
-    except subprocess.TimeoutExpired:
-        return f"semgrep timed out after {timeout:g}s (settings.semgrep_timeout)"
-    except OSError as exc:
-        return f"semgrep could not be started: {exc.strerror}"
-    try:
-        data = json.loads(proc.stdout)
+        data = json.loads(stdout)
     except ValueError:
-        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        return f"semgrep crashed (exit {proc.returncode}): {' / '.join(tail) or 'no output'}"
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        return f"semgrep crashed (exit {returncode}): {' / '.join(tail) or 'no output'}"
     if not isinstance(data, dict) or "results" not in data:
-        return f"semgrep gave unexpected output (exit {proc.returncode})"
+        return f"semgrep gave unexpected output (exit {returncode})"
     fatal = [e for e in data.get("errors", []) if e.get("level") == "error" and not e.get("path")]
-    if fatal or proc.returncode not in (0, 1):
-        message = (fatal[0].get("message") if fatal else None) or f"exit {proc.returncode}"
+    if fatal or returncode not in (0, 1):
+        message = (fatal[0].get("message") if fatal else None) or f"exit {returncode}"
         return f"semgrep failed: {str(message).strip()[:300]}"
     return data
 

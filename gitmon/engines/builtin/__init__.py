@@ -1,18 +1,40 @@
 """Built-in checks: what a semgrep pattern cannot express.
 
-A check is a module with an object satisfying `Check`, listed once in CHECKS.
-Adding one is a module, a line here and its test.
+A check is a module with a `CHECK` object satisfying `Check`, listed once in _MODULES.
+Adding one is a module, a line here and its test. Modules are imported only when their
+check runs, so validating a policy (the hook's fast path) costs nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Iterator, Mapping
 
-from gitmon.engines.builtin import missing_tests, policy_weakened, unsafe_config
 from gitmon.engines.builtin.base import Check, CheckContext
 
-CHECKS: Mapping[str, Check] = {
-    c.CHECK.id: c.CHECK for c in (missing_tests, unsafe_config, policy_weakened)
+_MODULES = {
+    "missing-test-change": "missing_tests",
+    "unsafe-config": "unsafe_config",
+    "policy-weakened": "policy_weakened",
 }
+
+
+class _Registry(Mapping[str, Check]):
+    def __getitem__(self, check_id: str) -> Check:
+        module = importlib.import_module(f"{__name__}.{_MODULES[check_id]}")
+        check: Check = module.CHECK
+        return check
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+    def __contains__(self, check_id: object) -> bool:
+        return check_id in _MODULES
+
+
+CHECKS: Mapping[str, Check] = _Registry()
 
 __all__ = ["CHECKS", "Check", "CheckContext"]
