@@ -14,7 +14,9 @@ from pathlib import Path
 from gitmon import gitio
 from gitmon.change import Change, parse_diff
 from gitmon.policy import Policy
-from gitmon.routing import route
+from gitmon.review import Options, Review, now
+from gitmon.routing import Routing, route
+from gitmon.verdict import judge
 
 WINDOW_FILES = 2000     # routed files per window: one semgrep run each
 WINDOW_COMMITS = 1000   # bounds memory on long histories of unrouted commits
@@ -32,22 +34,52 @@ def changes(root: Path, pairs: Sequence[tuple[str, str | None]]) -> Iterator[Cha
         yield Change("commit", root, parent, sha, (sha,), tuple(parse_diff(data)))
 
 
-def routed_count(policy: Policy, change: Change) -> int:
-    """How many files of the change a reviewer would read (what a window is sized by)."""
-    routing = route(policy, change.files)
-    return sum(1 for f in change.files if f.path in routing.file_areas and f.special is None)
+class Router:
+    """Routing for many commits: which areas a path is in is asked once per path, so a
+    commit touching no watched area costs a few dict lookups."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._watched: dict[str, bool] = {}
+
+    def watched(self, path: str) -> bool:
+        if path not in self._watched:
+            self._watched[path] = any(a.matches(path) for a in self.policy.areas.values())
+        return self._watched[path]
+
+    def route(self, change: Change) -> Routing | None:
+        """The change's routing, or None when no file is in a watched area."""
+        if not any(self.watched(f.path) for f in change.files):
+            return None
+        return route(self.policy, change.files)
 
 
-def windows(policy: Policy, stream: Iterator[Change], max_files: int = WINDOW_FILES,
-            max_commits: int = WINDOW_COMMITS) -> Iterator[list[Change]]:
+Routed = tuple[Change, Routing | None]
+
+
+def windows(router: Router, stream: Iterator[Change], max_files: int = WINDOW_FILES,
+            max_commits: int = WINDOW_COMMITS) -> Iterator[list[Routed]]:
     """Group consecutive changes so each group holds about max_files routed files."""
-    window: list[Change] = []
+    window: list[Routed] = []
     files = 0
     for change in stream:
-        window.append(change)
-        files += routed_count(policy, change)
+        routing = router.route(change)
+        window.append((change, routing))
+        if routing is not None:
+            files += sum(1 for f in change.files
+                         if f.path in routing.file_areas and f.special is None)
         if files >= max_files or len(window) >= max_commits:
             yield window
             window, files = [], 0
     if window:
         yield window
+
+
+def unrouted_review(change: Change, policy: Policy, options: Options) -> Review:
+    """What review() finds for a change touching no watched area, without its machinery:
+    no blob read, no rule loaded, every reviewer skipped, the verdict pass."""
+    started = now()
+    routing = Routing({}, {}, {}, tuple(f.path for f in change.files))
+    results, verdict = judge(policy, {}, [], {}, options.fail_on)
+    return Review(change, policy, routing, [], results, verdict, {}, None, options.source,
+                  started, now(), 0, {"cached": 0, "scanned": 0, "rules": 0})

@@ -17,10 +17,10 @@ from typing import Any
 
 from gitmon import cache as cache_mod
 from gitmon import gitio
-from gitmon.change import Change
+from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
 from gitmon.policy import Policy
-from gitmon.routing import Routing, route
+from gitmon.routing import Routing
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
 
 CHUNK = 2000   # files per semgrep run: a few runs on a huge window, never one per commit
@@ -56,10 +56,10 @@ class Prefill:
             self._rulesets[reviewers] = load_ruleset(self.policy, self.reader, set(reviewers))
         return self._rulesets[reviewers]
 
-    def warm(self, changes: Sequence[Change]) -> Warmup:
+    def warm(self, routed: Sequence[tuple[Change, Routing]]) -> Warmup:
         """Scan every routed file version of changes that the cache does not hold yet."""
-        blobs = self._contents(changes)
-        result = Warmup(self._targets(changes, blobs))
+        blobs = self._contents(routed)
+        result = Warmup(self._targets(routed, blobs))
         everyone = frozenset(r for rs in self._rulesets for r in rs)
         full = self.ruleset(everyone) if result.targets else RuleSet(())
         known = {(r.id, _digest(r.body)) for r in full.rules}
@@ -73,22 +73,21 @@ class Prefill:
                 break
         return result
 
-    def _contents(self, changes: Sequence[Change]) -> dict[str, bytes]:
+    def _contents(self, routed: Sequence[tuple[Change, Routing]]) -> dict[str, bytes]:
         """Routed blobs of all changes, read as sources.read_contents would (one process)."""
-        wanted = {f.new_blob for c in changes for f in _routed(self.policy, c)[1] if f.new_blob}
+        wanted = {f.new_blob for c, r in routed for f in _files(c, r) if f.new_blob}
         sizes = gitio.blob_sizes(self.root, sorted(wanted))
         small = [s for s in sorted(wanted) if sizes.get(s, 0) <= self.policy.settings.max_file_size]
         data = gitio.read_blobs(self.root, small)
         return {sha: blob for sha, blob in data.items() if b"\0" not in blob[:8192]}
 
-    def _targets(self, changes: Sequence[Change], blobs: dict[str, bytes],
+    def _targets(self, routed: Sequence[tuple[Change, Routing]], blobs: dict[str, bytes],
                  ) -> dict[tuple[str, str], Target]:
         targets: dict[tuple[str, str], Target] = {}
-        for change in changes:
-            routing, files = _routed(self.policy, change)
+        for change, routing in routed:
             reviewers = frozenset(routing.reviewer_files)
             ruleset = self.ruleset(reviewers)
-            for f in files:
+            for f in _files(change, routing):
                 data = blobs.get(f.new_blob or "")
                 if data is None or not f.new_blob:
                     continue
@@ -123,10 +122,9 @@ class Prefill:
         return None
 
 
-def _routed(policy: Policy, change: Change) -> tuple[Routing, list[Any]]:
-    routing = route(policy, change.files)
-    files = [f for f in change.files if f.path in routing.file_areas and f.special is None]
-    return routing, files
+def _files(change: Change, routing: Routing) -> list[FileChange]:
+    """The files of change its review will read: routed, with text content."""
+    return [f for f in change.files if f.path in routing.file_areas and f.special is None]
 
 
 def _owners(policy: Policy, routing: Routing, path: str) -> frozenset[str]:

@@ -203,3 +203,26 @@ def test_progress_bar_only_on_a_terminal(repo: GitRepo, tmp_path: Path) -> None:
     assert "auditing" in tty_err and "4/4" in tty_err
     piped = gitmon(repo, "semgrep", "--no-record")
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+def test_unrouted_shortcut_writes_the_record_review_would(repo: GitRepo) -> None:
+    from gitmon import history, records
+    from gitmon.policy import load_policy
+    from gitmon.review import Options, review
+    from gitmon.rulesets import disk_reader
+
+    repo.write("docs/a b.md", "x\n")
+    repo.write("src/app/main.py", TOKEN_LOG)
+    repo.git("rm", "-q", "README.md")
+    repo.commit("no watched area")
+    policy = load_policy(repo.path, None)
+    [change] = history.changes(repo.path, history.commits(repo.path, "HEAD", 1))
+    assert history.Router(policy).route(change) is None
+    options = Options(source="audit")
+    volatile = ("id", "started_at", "finished_at")
+    quick = {k: v for k, v in records.build(history.unrouted_review(change, policy, options)).items()
+             if k not in volatile}
+    full = {k: v for k, v in records.build(review(change, policy, disk_reader(repo.path), options)
+                                           ).items() if k not in volatile}
+    assert quick == full
+    assert quick["unrouted"] == 3 and quick["verdict"] == "pass"

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -61,14 +62,17 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
     base = records.records_dir(root, policy.settings.records)
     cache_dir = base / "cache"
     prefill = Prefill(root, policy, reader, cache_dir)
-    for window in history.windows(policy, history.changes(root, pairs)):
-        warm = prefill.warm(window)
+    router = history.Router(policy)
+    for window in history.windows(router, history.changes(root, pairs)):
+        warm = prefill.warm([(c, r) for c, r in window if r is not None])
         summary.engine(warm.runs, warm.scanned)
         # A failed batch run is not retried per commit: those commits degrade to pending.
-        opts = Options(source=options.source, filter=options.filter, fail_on=options.fail_on,
-                       baseline=options.baseline, engine_off=warm.failure)
-        for change in window:
-            result = review(change, policy, reader, opts, cache_dir=cache_dir)
+        opts = replace(options, engine_off=warm.failure)
+        for change, routing in window:
+            if routing is None:
+                result = history.unrouted_review(change, policy, opts)
+            else:
+                result = review(change, policy, reader, opts, cache_dir=cache_dir)
             data = records.build(result)
             path = records.write(base, data) if record else None
             summary.add(result, str(path.relative_to(root)) if path else None)
