@@ -50,6 +50,7 @@ def _pr(repo: GitRepo, run_in: Any, base_files: dict[str, str], head_files: dict
         else:
             repo.write(path, new)
     head = repo.commit("head")
+    assert repo.git("diff", "--name-only", base, head).strip(), "the head must change something"
     repo.git("checkout", "-q", base)
     result: Result = run_in(repo, "check", "--range", f"{base}..{head}", "--format", "json",
                             "--no-record")

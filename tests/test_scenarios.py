@@ -73,6 +73,7 @@ def _build(folder: Path, repo: GitRepo) -> tuple[str, str]:
         for path in deletions.read_text(encoding="utf-8").split():
             repo.git("rm", "-q", path)
     head = repo.commit("head")
+    assert repo.git("diff", "--name-only", base, head).strip(), "the head must change something"
     repo.git("checkout", "-q", base)
     return base, head
 

@@ -7,10 +7,8 @@ standard loaders keeps positions, so each format gets its own way:
 - JSON: a small scanner over objects and arrays that hands every scalar to the
   stdlib decoder (`raw_decode` says where it ends). pyyaml is not used for
   JSON: it rejects tab indentation and reads `1e3` as a string.
-- TOML: `tomllib` reads the values (it keeps no positions); a line scanner then
-  finds each key's line by following the `[table]` / `[[array]]` headers and the
-  `key = ` lines, skipping multi-line strings and arrays. A key it cannot place
-  (one inside an inline table) gets the line of its nearest placed ancestor.
+- TOML: `tomllib` reads the values and a line scanner places the keys (see
+  tomlnodes.py). Python 3.10 has no tomllib: TOML files are skipped there.
 """
 
 from __future__ import annotations
@@ -18,17 +16,13 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 has no TOML reader in the stdlib; TOML is skipped there
-    tomllib = None
+from gitmon.engines.builtin import tomlnodes
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
@@ -56,8 +50,9 @@ def read_settings(path: str, data: bytes) -> list[Setting] | None:
             return list(_yaml_settings(text))
         if kind == "json":
             return _JsonScanner(text).settings()
-        if kind == "toml" and tomllib is not None:
-            return _toml_settings(text)
+        if kind == "toml" and tomlnodes.AVAILABLE:
+            return [Setting(path, value, raw, line, line)
+                    for path, value, raw, line in tomlnodes.toml_values(text)]
     except (UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
         return None
     return None
@@ -169,88 +164,3 @@ class _JsonScanner:
             if not self.text.startswith(",", pos):
                 raise ValueError(f"expected ',' or ']' at line {self.line(pos)}")
             pos, index = self.skip(pos + 1), index + 1
-
-
-# --- TOML -----------------------------------------------------------------------------
-
-_TOML_KEY = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([A-Za-z0-9_-]+))\s*(\.)?')
-_TOML_STRINGS = re.compile(r'"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
-
-
-def _toml_settings(text: str) -> list[Setting]:
-    assert tomllib is not None
-    data = tomllib.loads(text)
-    lines = _toml_lines(text)
-    out: list[Setting] = []
-    for path, value in _flatten(data, ()):
-        line = next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), 1)
-        raw = {True: "true", False: "false"}.get(value, str(value)) if isinstance(value, bool) \
-            else str(value)
-        out.append(Setting(path, value, raw, line, line))
-    return out
-
-
-def _flatten(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            yield from _flatten(sub, (*path, str(key)))
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            yield from _flatten(sub, (*path, f"[{i}]"))
-    elif path:
-        yield path, value
-
-
-def _toml_keys(text: str) -> tuple[tuple[str, ...], int]:
-    """The dotted key at the start of text, and where it ends."""
-    parts, pos = [], 0
-    while (m := _TOML_KEY.match(text, pos)) is not None:
-        parts.append(next(g for g in m.groups()[:3] if g is not None))
-        pos = m.end()
-        if m.group(4) is None:
-            break
-    return tuple(parts), pos
-
-
-def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Key path -> line, by following headers and `key =` lines (tomllib keeps no positions)."""
-    lines: dict[tuple[str, ...], int] = {}
-    arrays: dict[tuple[str, ...], int] = {}      # [[name]] -> index of its current element
-    table: tuple[str, ...] = ()
-    closing: str | None = None                   # inside a multi-line string until this
-    depth = 0                                    # open brackets of a multi-line array
-    for number, line in enumerate(text.splitlines(), 1):
-        if closing is not None:
-            if closing in line:
-                closing = None
-            continue
-        bare = _TOML_STRINGS.sub(lambda m: m.group() if len(m.group()) == 3 else '""', line)
-        bare = bare.split("#", 1)[0]
-        if depth == 0 and bare.strip().startswith("["):
-            header = bare.strip()
-            many = header.startswith("[[")
-            names, _ = _toml_keys(header[2 if many else 1:])
-            table = _indexed(names, arrays, many)
-            lines[table] = number
-        elif depth == 0 and "=" in bare:
-            keys, end = _toml_keys(line)
-            if keys and line[end:].lstrip().startswith("="):
-                lines[table + keys] = number
-        depth = max(depth + bare.count("[") - bare.count("]"), 0) if "=" in bare or depth else 0
-        for quote in ('"""', "'''"):
-            if bare.count(quote) % 2:
-                closing = quote
-    return lines
-
-
-def _indexed(names: tuple[str, ...], arrays: dict[tuple[str, ...], int],
-             many: bool) -> tuple[str, ...]:
-    """A header's path as tomllib nests it: array-of-tables elements become `[i]` parts."""
-    if many:
-        arrays[names] = arrays.get(names, -1) + 1
-    path: list[str] = []
-    for n in range(1, len(names) + 1):
-        path.append(names[n - 1])
-        if names[:n] in arrays:
-            path.append(f"[{arrays[names[:n]]}]")
-    return tuple(path)
