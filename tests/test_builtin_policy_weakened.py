@@ -180,3 +180,41 @@ def test_rule_file_deleted_or_emptied(repo: GitRepo, run_in: Any) -> None:
                             ("rules/custom/more.yaml", 1, "error")]
     assert "rule(s) custom-no-exec removed from rules/custom/eval.yaml" in hits[0][3]
     assert "rule file rules/custom/more.yaml was deleted" in hits[1][3]
+
+
+def test_deleting_a_stricter_policy_falls_back_to_the_default(repo: GitRepo, run_in: Any) -> None:
+    strict = POLICY.replace("    checks: [policy-weakened]\n    block_on: error",
+                            "    checks: [policy-weakened]\n    block_on: warning")
+    _, hits = _pr(repo, run_in, {"gitmon.yml": strict}, {"gitmon.yml": None})
+    assert _where(hits) == [("gitmon.yml", 1, "error")]
+    assert hits[0][3].startswith("gitmon.yml was removed, so the default applies: reviewer "
+                                 "`security` block_on lowered from warning to error")
+
+
+def test_renaming_the_policy_away_counts_as_deleting_it(repo: GitRepo, run_in: Any) -> None:
+    strict = POLICY.replace("filter: added", "filter: file")
+    for path, text in {"gitmon.yml": strict, "src/retry/client.py": "ATTEMPTS = 3\n"}.items():
+        repo.write(path, text)
+    base = repo.commit("base")
+    repo.git("mv", "gitmon.yml", "gitmon.yml.off")
+    repo.write("src/retry/client.py", "ATTEMPTS = 4\n")
+    head = repo.commit("head")
+    repo.git("checkout", "-q", base)
+    result = run_in(repo, "check", "--range", f"{base}..{head}", "--format", "json", "--no-record")
+    hits = [(f["path"], f["line"], f["message"]) for f in json.loads(result.out)["findings"]
+            if f["rule"] == RULE]
+    assert hits == [("gitmon.yml", 1, "gitmon.yml was removed, so the default applies: "
+                     "settings.filter narrowed from file to added: fewer findings count; "
+                     "restore `filter: file`")]
+    assert result.code == 1
+
+
+def test_pattern_replaced_by_a_broader_one_and_a_harmless_exclusion_pass(repo: GitRepo,
+                                                                         run_in: Any) -> None:
+    # `**/*retr*` still covers what `**/*retry*` did; the exclusion only trims the new
+    # `rules/**/*.yml` pattern, never a file the old area matched.
+    head = POLICY.replace('"**/*retry*"', '"**/*retr*"').replace(
+        '"!rules/**/*.test.yaml"]', '"!rules/**/*.test.yaml", "rules/**/*.yml", "!rules/**/*.test.yml"]')
+    result, hits = _pr(repo, run_in, {"gitmon.yml": POLICY}, {"gitmon.yml": head})
+    assert hits == []
+    assert result.code == 0

@@ -38,9 +38,11 @@ class PolicyWeakened:
         changes = {f.path: f for f in ctx.change.files}
         out: list[Finding] = []
         old = new = ctx.policy
-        if POLICY_FILE in changes and POLICY_FILE in ctx.files:
-            old = _load(_text(ctx.read_old(POLICY_FILE)) or default_policy_text())
-            found, loaded = self.policy_file(ctx, changes[POLICY_FILE], old)
+        change = _policy_change(ctx, changes)
+        if change is not None:
+            before = _text(ctx.read_old(change.path))
+            old = _load(before or default_policy_text())
+            found, loaded = self.policy_file(ctx, change, old, before is None)
             out += found
             new = loaded or old
         for baseline in sorted({old.settings.baseline, new.settings.baseline}):
@@ -48,17 +50,18 @@ class PolicyWeakened:
         out += self.rule_files(ctx, changes, [*old.reviewers.values(), *new.reviewers.values()])
         return out
 
-    def policy_file(self, ctx: CheckContext, change: FileChange, old: Policy,
+    def policy_file(self, ctx: CheckContext, change: FileChange, old: Policy, created: bool,
                     ) -> tuple[list[Finding], Policy | None]:
         lines: dict[tuple[str, ...], int] = {}
-        if change.deleted:
+        if change.deleted or change.path != POLICY_FILE:
             # With no file the built-in default applies: that is the new policy.
-            text = default_policy_text()
+            text, prefix = default_policy_text(), f"{POLICY_FILE} was removed, so the default applies: "
         else:
             found = _text(ctx.contents.get(POLICY_FILE))
             if found is None:
                 return [], None
             text, lines = found, key_lines(found)
+            prefix = "compared with the built-in default policy: " if created else ""
         try:
             new = parse_policy(text, POLICY_FILE)
         except PolicyError as exc:
@@ -66,8 +69,8 @@ class PolicyWeakened:
             line = int(where.group(1)) if where else 1
             return [ctx.finding(self.id, Severity.ERROR, POLICY_FILE, line,
                                 f"the new policy does not load: {exc.message}")], None
-        return [ctx.finding(self.id, w.severity, POLICY_FILE, line_of(lines, w.key), w.message)
-                for w in weakenings(old, new)], new
+        return [ctx.finding(self.id, w.severity, POLICY_FILE, line_of(lines, w.key),
+                            prefix + w.message) for w in weakenings(old, new)], new
 
     def baseline(self, ctx: CheckContext, changes: Mapping[str, FileChange],
                  path: str) -> list[Finding]:
@@ -104,6 +107,14 @@ class PolicyWeakened:
                                        f"rule(s) {', '.join(lost)} removed from {path}: they no "
                                        "longer run; restore them"))
         return out
+
+
+def _policy_change(ctx: CheckContext, changes: Mapping[str, FileChange]) -> FileChange | None:
+    """The change to the policy file: edited, added, deleted, or renamed away (= deleted)."""
+    change = changes.get(POLICY_FILE)
+    if change is not None:
+        return change if POLICY_FILE in ctx.files else None
+    return next((f for f in changes.values() if f.old_path == POLICY_FILE), None)
 
 
 def _text(data: bytes | None) -> str | None:

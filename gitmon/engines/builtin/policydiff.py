@@ -4,11 +4,13 @@ Strictness, from weakest to strictest:
 - block_on: never < error < warning < info (a lower severity threshold blocks on more);
 - settings.filter: added < hunk < file (a wider filter counts more findings);
 - a check's `severity` option: info < warning < error.
-Moving toward the strict end is never reported; only the opposite is.
+Moving toward the strict end is never reported; only the opposite is. Path
+patterns are judged by what they match (see `sample`), not by their text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -98,15 +100,30 @@ def _area(before: Area, after: Area, key: tuple[str, ...]) -> Iterator[Weakening
                             f"reviewer `{reviewer}` removed from area `{name}`: it no longer reviews "
                             "these files; add it back to the area's `reviewers:`")
     for pattern in before.paths:
-        if pattern not in after.paths and not pattern.startswith("!"):
+        if pattern not in after.paths and not pattern.startswith("!") \
+                and not after.matches(sample(pattern)):
             yield Weakening((*key, "paths"), Severity.ERROR,
                             f"path pattern `{pattern}` removed from area `{name}`: files it matched "
                             "are no longer reviewed; restore it")
     for pattern in after.paths:
-        if pattern.startswith("!") and pattern not in before.paths:
+        if pattern.startswith("!") and pattern not in before.paths \
+                and before.matches(sample(pattern)):
             yield Weakening((*key, "paths", pattern), Severity.ERROR,
                             f"exclusion `{pattern}` added to area `{name}`: files it matches are no "
                             "longer reviewed; remove it, or suppress single findings with a reason")
+
+
+def sample(pattern: str) -> str:
+    """A path the pattern matches: `!**/retry/legacy/**` -> `x/retry/legacy/x`.
+
+    Glob containment is hard in general; one concrete path decides well enough
+    whether an exclusion cuts into what the area matched before, or whether a
+    removed pattern is still covered (e.g. by a broader one that replaced it).
+    """
+    body = pattern.lstrip("!").lstrip("/")
+    body = re.sub(r"\[([^\]!^])[^\]]*\]", r"\1", body)
+    body = re.sub(r"\[[^\]]*\]", "x", body).replace("**", "x").replace("*", "x").replace("?", "x")
+    return body + "x" if body.endswith("/") else body
 
 
 def _settings(old: Policy, new: Policy) -> Iterator[Weakening]:
