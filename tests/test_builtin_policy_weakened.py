@@ -169,17 +169,19 @@ rules:
 """
 
 
-def test_rule_file_deleted_or_emptied(repo: GitRepo, run_in: Any) -> None:
+def test_rule_file_deleted_trimmed_or_lowered(repo: GitRepo, run_in: Any) -> None:
     base = POLICY.replace("rules: [security]", "rules: [security, rules/custom]")
-    trimmed = RULES[:RULES.index("  - id: custom-no-exec")]
+    trimmed = RULES[:RULES.index("  - id: custom-no-exec")].replace("ERROR", "WARNING")
     _, hits = _pr(repo, run_in,
                   {"gitmon.yml": base, "rules/custom/eval.yaml": RULES,
                    "rules/custom/more.yaml": RULES.replace("custom-", "more-")},
                   {"rules/custom/eval.yaml": trimmed, "rules/custom/more.yaml": None})
     assert _where(hits) == [("rules/custom/eval.yaml", 1, "error"),
+                            ("rules/custom/eval.yaml", 2, "error"),
                             ("rules/custom/more.yaml", 1, "error")]
     assert "rule(s) custom-no-exec removed from rules/custom/eval.yaml" in hits[0][3]
-    assert "rule file rules/custom/more.yaml was deleted" in hits[1][3]
+    assert "rule custom-no-eval lowered from error to warning" in hits[1][3]
+    assert "rule file rules/custom/more.yaml was deleted" in hits[2][3]
 
 
 def test_deleting_a_stricter_policy_falls_back_to_the_default(repo: GitRepo, run_in: Any) -> None:

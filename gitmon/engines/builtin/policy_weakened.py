@@ -88,6 +88,23 @@ class PolicyWeakened:
                             "longer block; fix them instead, or have the baseline change reviewed "
                             "on its own")]
 
+    def rules_changed(self, ctx: CheckContext, path: str, old: Mapping[str, Severity],
+                      new: Mapping[str, Severity]) -> list[Finding]:
+        lines = key_lines(_text(ctx.contents.get(path)) or "")
+        out = []
+        lost = sorted(set(old) - set(new))
+        if lost:
+            out.append(ctx.finding(self.id, Severity.ERROR, path, lines.get(("rules",), 1),
+                                   f"rule(s) {', '.join(lost)} removed from {path}: they no "
+                                   "longer run; restore them"))
+        for rule, severity in new.items():
+            if rule in old and severity < old[rule]:
+                out.append(ctx.finding(
+                    self.id, Severity.ERROR, path, lines.get(("rules", rule), 1),
+                    f"rule {rule} lowered from {old[rule].label} to {severity.label}: its findings "
+                    f"may no longer block; restore `severity: {old[rule].name}`"))
+        return out
+
     def rule_files(self, ctx: CheckContext, changes: Mapping[str, FileChange],
                    reviewers: Iterable[Reviewer]) -> list[Finding]:
         roots = _rule_roots(reviewers)
@@ -100,12 +117,9 @@ class PolicyWeakened:
                                        f"rule file {path} was deleted: its rules no longer run; "
                                        "restore it, or suppress single findings with a reason"))
                 continue
-            lost = sorted(_rule_ids(ctx.read_old(path)) - _rule_ids(ctx.contents.get(path)))
-            if lost and path in ctx.contents:
-                line = key_lines(_text(ctx.contents[path]) or "").get(("rules",), 1)
-                out.append(ctx.finding(self.id, Severity.ERROR, path, line,
-                                       f"rule(s) {', '.join(lost)} removed from {path}: they no "
-                                       "longer run; restore them"))
+            if path in ctx.contents:
+                out += self.rules_changed(ctx, path, _rules(ctx.read_old(path)),
+                                          _rules(ctx.contents[path]))
         return out
 
 
@@ -188,14 +202,21 @@ def _is_rule_file(path: str) -> bool:
     return path.endswith((".yaml", ".yml")) and not path.endswith((".test.yaml", ".test.yml"))
 
 
-def _rule_ids(data: bytes | None) -> set[str]:
+def _rules(data: bytes | None) -> dict[str, Severity]:
+    """Rule id -> severity of a semgrep rule file (unknown severities count as error)."""
     try:
         doc = yaml.safe_load(data or b"")
     except yaml.YAMLError:
-        return set()
+        return {}
     rules = doc.get("rules") if isinstance(doc, dict) else None
-    return {str(r["id"]) for r in rules or [] if isinstance(r, dict) and "id" in r} \
-        if isinstance(rules, list) else set()
+    out = {}
+    for rule in rules if isinstance(rules, list) else []:
+        if isinstance(rule, dict) and "id" in rule:
+            try:
+                out[str(rule["id"])] = Severity.parse(str(rule.get("severity", "error")))
+            except KeyError:
+                out[str(rule["id"])] = Severity.ERROR
+    return out
 
 
 CHECK = PolicyWeakened()
