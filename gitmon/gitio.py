@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -222,6 +221,8 @@ def commit_diffs(root: Path, pairs: Sequence[tuple[str, str | None]],
     lines = "".join(f"{c} {p}\n" if p else f"{c}\n" for c, p in pairs).encode()
     args = ["git", "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root",
             "--always", *DIFF_FLAGS]
+    import tempfile  # here, not at the top: the hook's fast path imports gitio
+
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(args, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=errors, env=_env())
