@@ -1,0 +1,28 @@
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+class TokenClient {
+    private static final Logger log = LoggerFactory.getLogger(TokenClient.class);
+
+    void call(String apiToken, Config cfg, int attempt) {
+        // ruleid: security-secret-logged-java
+        log.debug("retrying with token {}", apiToken);
+        // ruleid: security-secret-logged-java
+        log.warn("attempt {} failed, key={}", attempt, cfg.getApiKey());
+        // ruleid: security-secret-logged-java
+        System.out.println("password: " + cfg.password);
+        // ruleid: security-secret-logged-java
+        throw new IllegalStateException("token " + apiToken + " rejected");
+    }
+
+    void ok(String apiToken, Config cfg, int attempt) {
+        // ok: security-secret-logged-java
+        log.debug("retrying with token of length {}", apiToken.length());
+        // ok: security-secret-logged-java
+        log.warn("attempt {} failed, key={}", attempt, mask(cfg.getApiKey()));
+        // ok: security-secret-logged-java
+        log.info("token refreshed after {} attempts", attempt);
+        // ok: security-secret-logged-java
+        request.setHeader("Authorization", "Bearer " + apiToken);
+    }
+}
