@@ -8,14 +8,12 @@ nearest surviving parent (`reviewers:` for a removed reviewer), else line 1.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 
-import yaml
-
 from gitmon.change import FileChange
 from gitmon.engines.builtin.base import CheckContext
+from gitmon.engines.builtin.gatefiles import fingerprints, key_lines, line_of, rule_severities
 from gitmon.engines.builtin.policydiff import weakenings
 from gitmon.errors import PolicyError
 from gitmon.findings import Finding
@@ -77,8 +75,8 @@ class PolicyWeakened:
         change = changes.get(path)
         if change is None or change.deleted or path not in ctx.files:
             return []
-        new = _fingerprints(ctx.contents.get(path))
-        added = sorted(new - _fingerprints(ctx.read_old(path)))
+        new = fingerprints(ctx.contents.get(path), path)
+        added = sorted(new - fingerprints(ctx.read_old(path), path))
         if not added:
             return []
         text = _text(ctx.contents.get(path)) or ""
@@ -118,8 +116,8 @@ class PolicyWeakened:
                                        "restore it, or suppress single findings with a reason"))
                 continue
             if path in ctx.contents:
-                out += self.rules_changed(ctx, path, _rules(ctx.read_old(path)),
-                                          _rules(ctx.contents[path]))
+                out += self.rules_changed(ctx, path, rule_severities(ctx.read_old(path)),
+                                          rule_severities(ctx.contents[path]))
         return out
 
 
@@ -146,45 +144,6 @@ def _load(text: str) -> Policy:
         return parse_policy(default_policy_text(), POLICY_FILE)
 
 
-def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Key path -> 1-based line; list items are keyed by their value (or a mapping's `id`)."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    lines: dict[tuple[str, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                sub = (*path, str(key.value))
-                lines[sub] = key.start_mark.line + 1
-                walk(value, sub)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                name = item.value if isinstance(item, yaml.ScalarNode) else next(
-                    (v.value for k, v in item.value if k.value == "id"), None) \
-                    if isinstance(item, yaml.MappingNode) else None
-                if isinstance(name, str):
-                    lines[(*path, name)] = item.start_mark.line + 1
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def line_of(lines: Mapping[tuple[str, ...], int], key: tuple[str, ...]) -> int:
-    return next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
-
-
-def _fingerprints(data: bytes | None) -> set[str]:
-    try:
-        doc = json.loads(data or b"{}")
-    except ValueError:
-        return set()
-    entries = doc.get("findings", []) if isinstance(doc, dict) else []
-    return {str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e}
-
-
 def _rule_roots(reviewers: Iterable[Reviewer]) -> set[str]:
     roots = set()
     for reviewer in reviewers:
@@ -200,23 +159,6 @@ def _under(path: str, root: str) -> bool:
 
 def _is_rule_file(path: str) -> bool:
     return path.endswith((".yaml", ".yml")) and not path.endswith((".test.yaml", ".test.yml"))
-
-
-def _rules(data: bytes | None) -> dict[str, Severity]:
-    """Rule id -> severity of a semgrep rule file (unknown severities count as error)."""
-    try:
-        doc = yaml.safe_load(data or b"")
-    except yaml.YAMLError:
-        return {}
-    rules = doc.get("rules") if isinstance(doc, dict) else None
-    out = {}
-    for rule in rules if isinstance(rules, list) else []:
-        if isinstance(rule, dict) and "id" in rule:
-            try:
-                out[str(rule["id"])] = Severity.parse(str(rule.get("severity", "error")))
-            except KeyError:
-                out[str(rule["id"])] = Severity.ERROR
-    return out
 
 
 CHECK = PolicyWeakened()
