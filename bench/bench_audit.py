@@ -7,11 +7,13 @@ and repeated:
   git-log-p  `git log -p --raw`: what git costs to produce every diff
   cold       `gitmon audit --no-record` with an empty review cache
   warm       the same with the cache from an earlier run
-  unrouted   `gitmon audit --no-record` of the unrouted commits only (one range, no scan)
-and reports medians, ratios against git-log, the marginal cost per unrouted commit
-(unrouted audit of all vs of 1 commit), and how many semgrep processes a cold audit starts.
+  unrouted   `gitmon audit --no-record` of the 5 unrouted commits before the first routed one
+and, on a second history of M commits none of which touches a watched area, the audit of
+all M against the audit of 1 and `git log --oneline`: the marginal cost per unrouted commit.
+It reports medians, ratios against git-log and how many semgrep processes a cold audit starts.
 
-    python bench/bench_audit.py [--commits 300] [--runs 5] [--out bench/results/audit.json]
+    python bench/bench_audit.py [--commits 300] [--unrouted-commits 3000] [--runs 5]
+                                [--out bench/results/audit.json]
 """
 
 from __future__ import annotations
@@ -117,6 +119,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--unrouted-commits", type=int, default=3000,
+                        help="size of the second, all-unrouted history (the marginal cost)")
     parser.add_argument("--out", default="bench/results/audit.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gitmon-bench-audit-") as tmp:
@@ -125,13 +129,15 @@ def main() -> int:
         semgrep, counter = counting_semgrep(Path(tmp))
         env = dict(os.environ, GITMON_SEMGREP=semgrep)
         times = measure(root, args.runs, env, counter)
-        other = unrouted_history(root, args.commits)
+        other = unrouted_history(root, args.unrouted_commits)
         audit = [sys.executable, "-m", "gitmon", "audit", "--no-record"]
         times["all-unrouted"] = [timed(audit, other, env) for _ in range(args.runs)]
         times["all-unrouted-1"] = [timed([*audit, "-n", "1"], other, env)
                                    for _ in range(args.runs)]
         times["all-unrouted-git-log"] = [timed("git log --oneline | wc -l", other)
                                          for _ in range(args.runs)]
+        times["all-unrouted-git-log-p"] = [timed("git log -p --raw > /dev/null", other)
+                                           for _ in range(args.runs)]
     report = summarise(times, args)
     print(json.dumps(report, indent=2))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -141,16 +147,20 @@ def main() -> int:
 
 def summarise(times: dict[str, list[float]], args: argparse.Namespace) -> dict[str, object]:
     med = {k: statistics.median(v) for k, v in times.items()}
-    per_commit_ms = (med["all-unrouted"] - med["all-unrouted-1"]) / (args.commits - 1) * 1000
-    git_per_commit_ms = med["all-unrouted-git-log"] / args.commits * 1000
+    n = args.unrouted_commits
+    per_commit_ms = (med["all-unrouted"] - med["all-unrouted-1"]) / (n - 1) * 1000
+    git_per_commit_ms = med["all-unrouted-git-log"] / n * 1000
+    git_p_per_commit_ms = med["all-unrouted-git-log-p"] / n * 1000
     return {
         "commits": args.commits, "routed_commits": args.commits // 10, "runs": args.runs,
+        "unrouted_history_commits": args.unrouted_commits,
         "median_seconds": {k: round(v, 4) for k, v in med.items() if k != "semgrep-starts"},
         "ratio_to_git_log": {k: round(med[k] / med["git-log"], 1)
                              for k in ("git-log-p", "cold", "warm")},
         "semgrep_starts_cold": int(med["semgrep-starts"]),
         "unrouted_ms_per_commit": round(per_commit_ms, 3),
         "git_log_ms_per_commit": round(git_per_commit_ms, 3),
+        "git_log_p_ms_per_commit": round(git_p_per_commit_ms, 3),
         "python": sys.version.split()[0], "cpus": os.cpu_count(),
     }
 

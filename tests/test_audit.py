@@ -226,3 +226,48 @@ def test_unrouted_shortcut_writes_the_record_review_would(repo: GitRepo) -> None
                                            ).items() if k not in volatile}
     assert quick == full
     assert quick["unrouted"] == 3 and quick["verdict"] == "pass"
+
+
+def test_history_stream_splits_odd_commits_even_byte_by_byte(repo: GitRepo) -> None:
+    from gitmon import gitio, history
+    from gitmon.change import parse_diff
+
+    sha_like = "0123456789abcdef0123456789abcdef01234567"
+    repo.write(sha_like, "named like a commit\n")
+    repo.write("new\nline.py", "x = 1\n")
+    repo.write("bin.dat", b"\0\1\2")
+    repo.commit("odd names")
+    repo.git("mv", "new\nline.py", "ü moved.py")
+    repo.commit("rename")
+    repo.commit("empty")
+    pairs = history.commits(repo.path, "HEAD")
+    streamed = list(gitio.commit_diffs(repo.path, pairs))
+    lines = "".join(f"{c} {p}\n" if p else f"{c}\n" for c, p in pairs).encode()
+    raw = gitio.run(repo.path, "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r",
+                    "--root", "--always", *gitio.DIFF_FLAGS, stdin=lines)
+    one_byte = list(gitio._split_commits((raw[i:i + 1] for i in range(len(raw))), pairs))
+    assert one_byte == streamed and [s for s, _, _ in streamed] == [c for c, _ in pairs]
+    files = [[(f.path, f.status, f.old_path, f.binary) for f in parse_diff(d)]
+             for _, _, d in streamed]
+    assert files == [
+        [("README.md", "A", None, False)],
+        [(sha_like, "A", None, False), ("bin.dat", "A", None, True),
+         ("new\nline.py", "A", None, False)],
+        [("ü moved.py", "R", "new\nline.py", False)],
+        [],
+    ]
+
+
+def test_versions_of_a_path_share_one_run_unless_rules_filter_paths() -> None:
+    from gitmon.prefill import Target, _batches
+
+    def target(path: str, blob: str) -> Target:
+        return Target(path, blob, frozenset({blob}), frozenset())
+
+    targets = [target("a.py", "1"), target("a.py", "2"), target("b.py", "3"), target("a.py", "4")]
+    [merged] = _batches(targets, path_rules=False)
+    assert {name: t.blob for name, t in merged.items()} == {
+        "a.py": "1", "_gitmon_v1/a.py": "2", "_gitmon_v2/a.py": "4", "b.py": "3"}
+    layered = _batches(targets, path_rules=True)
+    assert [{name: t.blob for name, t in g.items()} for g in layered] == [
+        {"a.py": "1", "b.py": "3"}, {"a.py": "2"}, {"a.py": "4"}]

@@ -73,8 +73,7 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
                 result = history.unrouted_review(change, policy, opts)
             else:
                 result = review(change, policy, reader, opts, cache_dir=cache_dir)
-            data = records.build(result)
-            path = records.write(base, data) if record else None
+            path = records.write(base, records.build(result)) if record else None
             summary.add(result, str(path.relative_to(root)) if path else None)
             bar.update(1)
 
