@@ -170,6 +170,15 @@ def test_bad_range_is_a_usage_error_with_a_hint(repo: GitRepo, tmp_path: Path,
     assert "hint:" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_audit_of_an_empty_repo_says_what_to_do(tmp_path: Path) -> None:
+    from conftest import make_repo
+
+    empty = make_repo(tmp_path / "empty", initial=False)
+    result = gitmon(empty, "semgrep")
+    assert result.returncode == 2
+    assert "nothing is committed yet" in result.stderr and "hint:" in result.stderr
+
+
 def test_crashing_engine_degrades_once_not_per_commit(repo: GitRepo, tmp_path: Path) -> None:
     repo.write("gitmon.yml", POLICY)
     repo.write("checks/secret.yaml", RULE)

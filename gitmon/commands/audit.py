@@ -38,6 +38,9 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
                          hint="leave it out to audit the whole range")
     root = gitio.toplevel(cwd)
     policy = load_policy(root, policy_path)
+    if gitio.head(root) is None:
+        raise UsageError("nothing is committed yet: there is no history to audit",
+                         hint="commit first, or review the working tree with `gitmon check`")
     pairs = history.commits(root, spec, max_count)
     summary = Summary(spec=spec, shallow=gitio.is_shallow(root))
     started = time.perf_counter()
