@@ -277,3 +277,34 @@ def hook_pre_push(remote: str, url: str | None) -> int:
     from gitmon.commands import hook as command
 
     return command.pre_push(remote=remote)
+
+
+@cli.command()
+@policy_option
+@click.option("--debounce", type=click.FloatRange(min=0), default=0.5, show_default=True,
+              metavar="SECONDS", help="Quiet time after the last change before reviewing.")
+@click.option("--once", is_flag=True, help="Review the current state once and exit.")
+@click.option("--stop", is_flag=True, help="Stop the daemon watching this repository.")
+@click.option("--notify", "notify_cmd", metavar="CMD",
+              help="Also run CMD with each verdict line as its last argument.")
+@click.option("--breaker-threshold", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Consecutive engine failures before reviews go on without semgrep.")
+@click.option("--breaker-cooldown", type=click.FloatRange(min=0), default=60.0,
+              show_default=True, metavar="SECONDS",
+              help="How long the engine rests before it is tried again.")
+def watch(policy_path: str | None, debounce: float, once: bool, stop: bool,
+          notify_cmd: str | None, breaker_threshold: int, breaker_cooldown: float) -> int:
+    """Watch the repository: review each save in a watched area and each new commit.
+
+    \b
+    Examples:
+      gitmon watch                       run in a terminal beside the editor
+      gitmon watch --notify notify-send  a desktop notification per verdict
+      gitmon watch --once                review the working tree now, then exit
+      gitmon watch --stop                end the daemon of this repository
+    """
+    from gitmon.commands import watch as command
+
+    return command.run(policy_path=policy_path, debounce=debounce, once=once, stop=stop,
+                       notify=notify_cmd, breaker_threshold=breaker_threshold,
+                       breaker_cooldown=breaker_cooldown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from typing import Any
 
 import click
@@ -32,11 +33,26 @@ def board(cwd: str = ".", policy_path: str | None = None) -> dict[str, Any]:
     state = None
     with contextlib.suppress(OSError, ValueError):
         state = json.loads((base / DAEMON_STATE).read_text())
+    if isinstance(state, dict):
+        state["running"] = state.get("state") != "stopped" and _alive(state.get("pid"))
     return {
         "head": head,
         "head_record": _brief(at_head), "worktree_record": _brief(at_tree),
         "board": rows, "daemon": state, "records": len(ledger),
     }
+
+
+def _alive(pid: Any) -> bool:
+    """The daemon's pid still runs (a killed daemon leaves its last state behind)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _latest(ledger: list[dict[str, Any]], keep: Any) -> dict[str, Any] | None:
@@ -77,6 +93,17 @@ def run(*, cwd: str = ".", as_json: bool = False, policy_path: str | None = None
         click.echo(f"{row['area']:<14}{row['reviewer']:<14}{row['head']:<12}{row['worktree']}")
     daemon = data["daemon"]
     if daemon:
-        click.echo("daemon: " + ", ".join(f"{k}={v}" for k, v in daemon.items()
-                                          if not isinstance(v, (dict, list))))
+        click.echo(_daemon_line(daemon))
     return 0
+
+
+def _daemon_line(d: dict[str, Any]) -> str:
+    if not d.get("running"):
+        return (f"daemon: not running (last state {d.get('state')}, pid {d.get('pid')}, "
+                f"heartbeat {d.get('heartbeat_at')}); start it with `gitmon watch`")
+    last = d.get("last_review") or {}
+    return (f"daemon: running (pid {d.get('pid')}) since {d.get('running_since')}, heartbeat "
+            f"{d.get('heartbeat_at')}; last review {last.get('kind', '-')} "
+            f"{last.get('verdict', '-')} at {last.get('at', '-')}; breaker "
+            f"{d.get('breaker')}; queue {d.get('queue')}; {d.get('watches')} watches"
+            + ("; inotify watch limit hit" if d.get("watch_limit_hit") else ""))

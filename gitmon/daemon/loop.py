@@ -1,0 +1,164 @@
+"""What the daemon reviews for each batch of events, in its one review thread.
+
+HEAD moved: a new commit (or an amend) gets a commit record, a fast-forward (`git pull`)
+a range record, a checkout/reset/rebase none of its own; then the working tree is
+reviewed, since its base changed. Work-tree events get a working-tree review only when a
+changed path falls in a watched area (or the policy or a .gitignore changed).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from gitmon import gitio, records
+from gitmon.daemon import notify
+from gitmon.daemon.breaker import Breaker
+from gitmon.daemon.debounce import Batch, Coalescer
+from gitmon.daemon.heartbeat import Heartbeat
+from gitmon.daemon.runner import Outcome, WriteGuard, run_review
+from gitmon.errors import FatalError
+from gitmon.policy import POLICY_FILE, Policy, load_policy
+from gitmon.selection import Selector
+
+INDEX_LOCK_PATIENCE = 30.0   # a lock older than this is a crashed git's: review anyway
+
+
+class Stopped(Exception):
+    """Shutdown abandoned the reviews still to come."""
+
+
+def say(message: str) -> None:
+    sys.stderr.write(f"gitmon watch: {message}\n")
+    sys.stderr.flush()
+
+
+class Loop:
+    def __init__(self, root: Path, policy_path: str | None, breaker: Breaker,
+                 guard: WriteGuard, notifier: notify.Notifier, heartbeat: Heartbeat | None,
+                 resync: Callable[[bool], None] = lambda full: None) -> None:
+        self.root, self.policy_path = root, policy_path
+        self.policy: Policy = load_policy(root, policy_path)
+        self.breaker, self.guard, self.notifier = breaker, guard, notifier
+        self.heartbeat, self.resync = heartbeat, resync
+        self.git_dir = gitio.git_dir(root)
+        self.last_head = gitio.head(root)
+        self.current: str | None = None     # what is being reviewed, for the heartbeat
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def initial(self) -> Outcome:
+        """At start (and for --once): HEAD if no record has it yet, then the working tree."""
+        base = records.records_dir(self.root, self.policy.settings.records)
+        known = {e.get("head") for e in records.read_ledger(base)}
+        if self.last_head is not None and self.last_head not in known:
+            self.review(Selector("commit", self.last_head), f"commit {self.last_head[:10]}")
+        return self.review(Selector("worktree"), "working tree")
+
+    def serve(self, coalescer: Coalescer) -> None:
+        """Review batch after batch until the coalescer is closed."""
+        while (batch := coalescer.next_batch()) is not None:
+            self.wait_for_index_lock(coalescer)
+            self.guarded(functools.partial(self.handle, batch))
+
+    def guarded(self, func: Callable[[], object]) -> None:
+        """Whatever goes wrong in one review, the daemon keeps watching."""
+        try:
+            func()
+        except Stopped:
+            pass
+        except FatalError as exc:
+            self._error(str(exc))
+        except Exception as exc:
+            self._error(f"internal error: {type(exc).__name__}: {exc} (a gitmon bug: "
+                        "please report it)")
+        finally:
+            self.current = None
+
+    # --- one batch --------------------------------------------------------------------------
+
+    def handle(self, batch: Batch) -> None:
+        if batch.rescan or any(p.rsplit("/", 1)[-1] == ".gitignore" for p in batch.paths):
+            self.resync(batch.rescan)
+        self._reload_policy(batch)
+        head = gitio.head(self.root)
+        moved = head != self.last_head
+        if moved and head is not None:
+            self._head_moved(self.last_head, head)
+        self.last_head = head
+        if moved or self._relevant(batch):
+            self.review(Selector("worktree"), "working tree")
+
+    def _head_moved(self, old: str | None, new: str) -> None:
+        parent = gitio.first_parent(self.root, new)
+        if old is None or parent == old or (parent and parent == gitio.first_parent(
+                self.root, old)):
+            self.review(Selector("commit", new), f"commit {new[:10]}")
+        elif gitio.is_ancestor(self.root, old, new):
+            self.review(Selector("range", f"{old}..{new}"), f"{old[:7]}..{new[:7]}")
+        else:
+            say(f"HEAD moved to {new[:10]} (checkout, reset or rebase): reviewing the "
+                "working tree")
+
+    def _relevant(self, batch: Batch) -> bool:
+        if batch.broad or batch.rescan:
+            return True
+        routed = [p for p in batch.paths
+                  if p == POLICY_FILE or any(a.matches(p) for a in self.policy.areas.values())]
+        if not routed:
+            return False
+        # An editor's swap file in a watched folder is no change git would see.
+        return len(gitio.check_ignored(self.root, routed)) < len(routed)
+
+    def _reload_policy(self, batch: Batch) -> None:
+        if self.policy_path is None and POLICY_FILE not in batch.paths:
+            return
+        try:
+            self.policy = load_policy(self.root, self.policy_path)
+        except FatalError as exc:
+            say(f"{exc}\n  (keeping the policy loaded before)")
+
+    # --- reviewing --------------------------------------------------------------------------
+
+    def review(self, selector: Selector, label: str) -> Outcome:
+        if self.guard.abandoned:
+            raise Stopped
+        self.current = label
+        started = time.perf_counter()
+        if self.heartbeat:
+            self.heartbeat.beat()
+        outcome = run_review(self.root, self.policy, selector, self.breaker, self.guard)
+        self.current = None
+        if not outcome.written:
+            return outcome   # shutting down: say nothing more
+        for line in notify.lines(outcome.data, label):
+            self.notifier.send(line, outcome.data)
+        if outcome.review.degraded:
+            say(f"{label}: degraded: {outcome.review.degraded}")
+        if self.heartbeat:
+            last = {"at": outcome.data["finished_at"], "kind": selector.kind,
+                    "verdict": outcome.data["verdict"], "record": outcome.data["record_path"],
+                    "seconds": round(time.perf_counter() - started, 3)}
+            self.heartbeat.update(last_review=last, last_verdict=last["verdict"],
+                                  last_review_at=last["at"],
+                                  reviews=int(self.heartbeat.data["reviews"]) + 1)
+        return outcome
+
+    def wait_for_index_lock(self, coalescer: Coalescer) -> None:
+        """The user's git is writing the index: let it finish (its unlock wakes us)."""
+        lock = self.git_dir / "index.lock"
+        deadline = time.monotonic() + INDEX_LOCK_PATIENCE
+        while lock.exists() and time.monotonic() < deadline:
+            self.current = "waiting for .git/index.lock"
+            if not coalescer.wait(0.2):
+                return
+        self.current = None
+
+    def _error(self, message: str) -> None:
+        say(f"review failed: {message}\n  the daemon keeps watching")
+        if self.heartbeat:
+            self.heartbeat.update(last_error=message.splitlines()[0],
+                                  errors=int(self.heartbeat.data["errors"]) + 1)

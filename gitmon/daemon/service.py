@@ -1,0 +1,137 @@
+"""The daemon's life: one per repo (lock), watch, review in one thread, beat, stop cleanly.
+
+Threads: watchdog's inotify reader (events -> coalescer), the review thread (Loop.serve)
+and the main thread, which only waits for a signal and beats every HEARTBEAT seconds.
+SIGINT/SIGTERM: the review in flight gets GRACE seconds to finish; past that it is
+abandoned before its record is written (never half of one) and its semgrep is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from gitmon import gitio, records
+from gitmon.daemon import notify
+from gitmon.daemon.breaker import Breaker
+from gitmon.daemon.debounce import Coalescer
+from gitmon.daemon.heartbeat import HEARTBEAT, STATE_FILE, Heartbeat
+from gitmon.daemon.ignore import IgnoreRules
+from gitmon.daemon.lock import LOCK_FILE, DaemonLock
+from gitmon.daemon.loop import Loop, say
+from gitmon.daemon.runner import WriteGuard
+from gitmon.review import now
+
+GRACE = 3.0
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    policy_path: str | None = None
+    debounce: float = 0.5
+    notify: str | None = None
+    threshold: int = 3
+    cooldown: float = 60.0
+
+
+class Service:
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.breaker = Breaker(cfg.threshold, cfg.cooldown)
+        self.coalescer = Coalescer(cfg.debounce)
+        self.guard = WriteGuard()
+        self.stopping = threading.Event()
+        self.loop = Loop(cfg.root, cfg.policy_path, self.breaker, self.guard,
+                         notify.Notifier(cfg.notify), None, self._resync)
+        self.base = records.records_dir(cfg.root, self.loop.policy.settings.records)
+        self.heartbeat = Heartbeat(self.base / STATE_FILE, cfg.root, self._details)
+        self.loop.heartbeat = self.heartbeat
+        self.watcher: Any = None
+
+    def run(self) -> int:
+        lock = DaemonLock(self.base / LOCK_FILE)
+        lock.acquire()
+        if lock.took_over:
+            say(f"took over the lock of a daemon that is gone (pid {lock.took_over})")
+        try:
+            return self._run()
+        finally:
+            lock.release()
+
+    def _run(self) -> int:
+        records.ensure_dir(self.base)
+        self.watcher = _make_watcher(self.cfg.root, self.loop.policy.settings.records,
+                                     self.coalescer.touch, say)
+        self.watcher.start()
+        worker = threading.Thread(target=self._work, name="gitmon-review", daemon=True)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._on_signal)
+        worker.start()
+        say(f"watching {self.cfg.root} ({self.watcher.count} watches, debounce "
+            f"{self.cfg.debounce:g}s); stop with Ctrl-C or `gitmon watch --stop`")
+        while not self.stopping.wait(HEARTBEAT):
+            self.heartbeat.beat()
+        self._shutdown(worker)
+        return 0
+
+    def _work(self) -> None:
+        self.loop.guarded(self.loop.initial)
+        self.heartbeat.update(state="watching")
+        self.loop.serve(self.coalescer)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self.stopping.is_set():          # a second Ctrl-C: no more grace
+            self.guard.abandon()
+        self.stopping.set()
+
+    def _shutdown(self, worker: threading.Thread) -> None:
+        self.heartbeat.update(state="stopping")
+        self.coalescer.close()
+        worker.join(0 if self.guard.abandoned else GRACE)
+        if worker.is_alive():
+            self.guard.abandon()            # waits for a record being written to be whole
+            _kill_children()
+            say(f"abandoned the review of the {self.loop.current or 'change'} to stop")
+        self.watcher.stop()
+        self.heartbeat.update(state="stopped", stopped_at=now())
+        say("stopped")
+
+    def _resync(self, full: bool) -> None:
+        if self.watcher is not None:
+            self.watcher.resync(full)
+
+    def _details(self) -> dict[str, Any]:
+        pending = self.coalescer.snapshot()
+        busy = any(bool(v) for v in pending.values())
+        queue = "reviewing" if self.loop.current else "pending" if busy else "idle"
+        return {"breaker": self.breaker.state, "queue": queue,
+                "reviewing": self.loop.current,
+                "watches": self.watcher.count if self.watcher else 0,
+                "watch_limit_hit": bool(self.watcher and self.watcher.limit_hit),
+                "breaker_detail": self.breaker.snapshot(), "queue_detail": pending}
+
+
+def _make_watcher(root: Path, records_folder: str, sink: Any, warn: Any) -> Any:
+    rules = IgnoreRules(root, records_folder)
+    git_dir, refs = gitio.git_dir(root), gitio.common_dir(root) / "refs"
+    try:
+        from gitmon.daemon.watcher import Watcher
+    except (ImportError, OSError):           # no inotify here (macOS, BSD, Windows)
+        from gitmon.daemon.fallback import FallbackWatcher
+        return FallbackWatcher(root, git_dir, refs, rules, sink, warn)
+    return Watcher(root, git_dir, refs, rules, sink, warn)
+
+
+def _kill_children() -> None:
+    """End the processes this daemon started (semgrep of an abandoned review)."""
+    for task in Path("/proc/self/task").glob("*/children"):
+        with contextlib.suppress(OSError, ValueError):
+            for pid in task.read_text().split():
+                os.kill(int(pid), signal.SIGTERM)
