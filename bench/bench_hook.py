@@ -1,0 +1,133 @@
+"""Benchmark: what the gitmon pre-commit hook adds to `git commit` of an unwatched file.
+
+SPEC §7: a commit touching no watched area may add at most 5x `python -c pass`.
+In a temp repo with a few hundred files, every measurement is interleaved (one run of
+each per round, so load from other processes hits all alike) and the median of the
+rounds is reported. The hook's overhead is median(commit with hook) - median(commit
+without hook), in two clones of the same repo.
+
+    python bench/bench_hook.py [--files 300] [--runs 21] [--out bench/results/hook.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@gitmon.invalid",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@gitmon.invalid",
+           "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1"}
+ENV = {**os.environ, **GIT_ENV}
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, env=ENV, check=True, capture_output=True)
+
+
+def make_repo(path: Path, files: int) -> Path:
+    path.mkdir(parents=True)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "commit.gpgsign", "false")
+    for i in range(files):
+        folder = path / "src" / f"pkg{i % 20}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"mod{i}.py").write_text(f"def f{i}(x):\n    return x + {i}\n")
+    (path / "docs").mkdir()
+    (path / "docs" / "notes.md").write_text("# notes\n")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "initial")
+    return path
+
+
+def timed(argv: list[str], cwd: Path, before: Callable[[], None] | None = None) -> float:
+    if before is not None:
+        before()   # staging is not part of what is measured
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, env=ENV, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def stager(repo: Path) -> Callable[[], None]:
+    counter = iter(range(10**9))
+
+    def stage() -> None:
+        note = repo / "docs" / "notes.md"
+        note.write_text(f"# notes {next(counter)}\n")
+        git(repo, "add", "docs/notes.md")
+    return stage
+
+
+def measure(files: int, runs: int) -> dict[str, object]:
+    tmp = Path(tempfile.mkdtemp(prefix="gitmon-bench-hook-"))
+    plain = make_repo(tmp / "plain", files)
+    hooked = tmp / "hooked"
+    git(tmp, "clone", "-q", str(plain), str(hooked))
+    subprocess.run([sys.executable, "-m", "gitmon", "hook", "install"], cwd=hooked, env=ENV,
+                   check=True, capture_output=True)
+    py = sys.executable
+    cases: dict[str, tuple[list[str], Path, Callable[[], None] | None]] = {
+        "python -c pass": ([py, "-c", "pass"], tmp, None),
+        "python -c 'import gitmon'": ([py, "-c", "import gitmon"], tmp, None),
+        "git diff --cached --name-status": (["git", "diff", "--cached", "--name-status"], hooked,
+                                            stager(hooked)),
+        "gitmon check --staged (fast path)": ([py, "-m", "gitmon", "check", "--staged", "--no-record"],
+                                              hooked, None),
+        "git commit, no hook": (["git", "commit", "-q", "-m", "x"], plain, stager(plain)),
+        "git commit, gitmon hook": (["git", "commit", "-q", "-m", "x"], hooked, stager(hooked)),
+    }
+    for argv, cwd, before in cases.values():   # warm caches (and gitmon's routing table)
+        timed(argv, cwd, before)
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, (argv, cwd, before) in cases.items():
+            samples[name].append(timed(argv, cwd, before))
+    medians = {name: round(statistics.median(s) * 1000, 2) for name, s in samples.items()}
+    overhead = round(medians["git commit, gitmon hook"] - medians["git commit, no hook"], 2)
+    ratio = round(overhead / medians["python -c pass"], 2)
+    return {
+        "benchmark": "hook", "files": files, "runs": runs, "unit": "ms (median)",
+        "medians_ms": medians, "hook_overhead_ms": overhead,
+        "overhead_over_python_start": ratio, "target": "<= 5x python -c pass (SPEC §7)",
+        "meets_target": ratio <= 5,
+        "python": sys.version.split()[0], "git": _git_version(), "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+
+
+def _git_version() -> str:
+    return subprocess.run(["git", "--version"], capture_output=True, text=True,
+                          check=False).stdout.strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "hook.json"))
+    args = parser.parse_args()
+    if args.runs < 15:
+        parser.error("--runs must be at least 15 for a stable median")
+    result = measure(args.files, args.runs)
+    for name, ms in result["medians_ms"].items():  # type: ignore[attr-defined]
+        print(f"{name:40} {ms:8.1f} ms")
+    print(f"{'hook overhead':40} {result['hook_overhead_ms']:8.1f} ms = "
+          f"{result['overhead_over_python_start']}x python -c pass (target <= 5x)")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
