@@ -134,7 +134,18 @@ def load_ruleset(policy: Policy, reader: Reader, reviewers: set[str] | None = No
     return RuleSet(tuple(by_id.values()))
 
 
+_PARSED: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+
 def _parse_rules(origin: str, data: bytes) -> list[dict[str, Any]]:
+    """Parse a rule file once per process (an audit reviews many commits with one rule set)."""
+    key = (origin, hashlib.sha256(data).hexdigest())
+    if key not in _PARSED:
+        _PARSED[key] = _parse_rule_file(origin, data)
+    return _PARSED[key]           # read-only: rules are never mutated
+
+
+def _parse_rule_file(origin: str, data: bytes) -> list[dict[str, Any]]:
     try:
         doc = yamlio.load(data)
     except yaml.YAMLError as exc:
