@@ -91,7 +91,7 @@ def test_scenario(folder: Path, tmp_path: Path, run_in: Any) -> None:
     found = [(f["reviewer"], f["rule"], f["path"], f["line"]) for f in counted]
     wanted = [tuple(item) for item in expect.get("findings") or []]
     summary = json.dumps([[f["reviewer"], f["rule"], f["path"], f["line"], f["severity"]]
-                          for f in counted], indent=1)
+                          for f in counted], indent=1) + f"; degraded: {record['degraded']}"
     missing = [w for w in wanted if not any(_same(w, f) for f in found)]
     assert not missing, f"missing {missing}; reported: {summary}"
     unexpected = [f for f, raw in zip(found, counted, strict=True)
