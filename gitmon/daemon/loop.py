@@ -152,7 +152,9 @@ class Loop:
         lock = self.git_dir / "index.lock"
         deadline = time.monotonic() + INDEX_LOCK_PATIENCE
         while lock.exists() and time.monotonic() < deadline:
-            self.current = "waiting for .git/index.lock"
+            if self.current is None and self.heartbeat:
+                self.current = "waiting for .git/index.lock"
+                self.heartbeat.beat()
             if not coalescer.wait(0.2):
                 return
         self.current = None

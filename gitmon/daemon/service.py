@@ -130,8 +130,17 @@ def _make_watcher(root: Path, records_folder: str, sink: Any, warn: Any) -> Any:
 
 
 def _kill_children() -> None:
-    """End the processes this daemon started (semgrep of an abandoned review)."""
-    for task in Path("/proc/self/task").glob("*/children"):
+    """End the processes this daemon started (semgrep of an abandoned review, and theirs)."""
+    for pid in reversed(_descendants("self")):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+
+
+def _descendants(pid: str) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
         with contextlib.suppress(OSError, ValueError):
-            for pid in task.read_text().split():
-                os.kill(int(pid), signal.SIGTERM)
+            for child in task.read_text().split():
+                found.append(int(child))
+                found += _descendants(child)
+    return found
