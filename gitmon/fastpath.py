@@ -4,7 +4,9 @@ Only `check --staged` qualifies (as the hook runs it), run at the top of a work 
 Routing uses the compiled table of `fastroute` (no yaml, no pathspec); git is asked once
 for the staged names; if none is routed, a record is written with light modules only and
 we return without importing click, GitPython, jinja2, watchdog, the review engine or
-semgrep. Anything else returns None and the full CLI runs.
+semgrep. With routed files the review runs without click. Anything else (another
+command, an option this parser does not know, a bad value) returns None and the full
+CLI runs.
 """
 
 from __future__ import annotations
@@ -51,11 +53,27 @@ def try_fast(args: list[str]) -> int | None:
 
     names = gitio.staged_names(Path(root))
     if any(table.areas_of(path) for _, path in names):
-        return None
+        return _review(opts, explicit)
     if not opts.get("--no-record"):
         _record(root, git_dir, table.data, names, str(opts.get("--source") or "check"))
     print(f"gitmon: PASS - no staged file in a watched area ({len(names)} unrouted)")
     return 0
+
+
+def _review(opts: dict[str, str | bool], policy_path: str | None) -> int | None:
+    """Routed files: the full review, still without click (its import is a hook's cost)."""
+    fail_on, diff_filter = opts.get("--fail-on"), opts.get("--filter")
+    if fail_on not in (None, "error", "warning", "info", "never") or diff_filter not in (
+            None, "added", "hunk", "file"):
+        return None        # let click say what is wrong
+    from gitmon.commands import check
+    from gitmon.selection import Selector
+
+    return check.run(selector=Selector("staged"), policy_path=policy_path,
+                     fail_on=fail_on if isinstance(fail_on, str) else None,
+                     diff_filter=diff_filter if isinstance(diff_filter, str) else None,
+                     record=not opts.get("--no-record"), use_cache=not opts.get("--no-cache"),
+                     source=str(opts.get("--source") or "check"))
 
 
 def _git_dir(root: str) -> str | None:

@@ -60,18 +60,35 @@ def test_fast_record_equals_the_full_review_record(repo: GitRepo) -> None:
     assert fast == full
 
 
-def test_routed_file_takes_the_full_path(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_routed_file_gets_the_full_review_without_click(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(repo.path)
     stage_unwatched(repo)
     assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
     repo.write("src/retry/backoff.py", "DELAY = 1\n")
     repo.git("add", "src/retry/backoff.py")
-    assert fastpath.try_fast(["check", "--staged", "--no-record"]) is None
+    capsys.readouterr()
+    assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
+    assert "gitmon: PASS - 1 routed file(s), 2 unrouted" in capsys.readouterr().out
+    # options this parser does not know, or bad values, go to the click CLI
     assert fastpath.try_fast(["check", "--staged", "--format", "json"]) is None
+    assert fastpath.try_fast(["check", "--staged", "--fail-on", "bogus"]) is None
 
 
-def test_policy_change_rebuilds_the_cached_table(repo: GitRepo,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hook_review_of_routed_files_imports_no_click(repo: GitRepo) -> None:
+    repo.write("src/retry/backoff.py", "DELAY = 1\n")
+    repo.git("add", "src/retry/backoff.py")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "gitmon", "check",
+                           "--staged", "--no-record"], cwd=repo.path, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()}
+    assert "gitmon.engines.semgrep" in imported
+    assert not {"click", "git", "jinja2", "watchdog"} & imported
+
+
+def test_policy_change_rebuilds_the_cached_table(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(repo.path)
     stage_unwatched(repo)
     assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
@@ -81,7 +98,9 @@ def test_policy_change_rebuilds_the_cached_table(repo: GitRepo,
     repo.write("gitmon.yml", policy)
     repo.git("add", "gitmon.yml")
     repo.git("commit", "-q", "-m", "policy watches docs", "--", "gitmon.yml")
-    assert fastpath.try_fast(["check", "--staged", "--no-record"]) is None
+    capsys.readouterr()
+    assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
+    assert "gitmon: PASS - 1 routed file(s)" in capsys.readouterr().out
 
 
 def test_linked_worktree_uses_the_fast_path(repo: GitRepo, tmp_path: Path,
