@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,8 @@ class Rule:
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
+    _digests: dict[frozenset[str] | None, str] = field(default_factory=dict, compare=False,
+                                                       repr=False)
 
     def for_languages(self, languages: set[str]) -> list[Rule]:
         return [r for r in self.rules if r.languages & (languages | ALWAYS)]
@@ -62,9 +64,11 @@ class RuleSet:
 
     def digest(self, reviewers: frozenset[str] | None = None) -> str:
         """The rule-set hash of the cache key: the rules those reviewers run."""
-        chosen = [r for r in self.rules if reviewers is None or set(r.reviewers) & reviewers]
-        text = json.dumps([[r.id, r.body] for r in chosen], sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        if reviewers not in self._digests:
+            chosen = [r for r in self.rules if reviewers is None or set(r.reviewers) & reviewers]
+            text = json.dumps([[r.id, r.body] for r in chosen], sort_keys=True, default=str)
+            self._digests[reviewers] = hashlib.sha256(text.encode()).hexdigest()[:32]
+        return self._digests[reviewers]
 
     def config_text(self, rules: list[Rule]) -> str:
         # JSON is YAML, and far quicker to write than YAML.
