@@ -48,3 +48,12 @@ def call_with_retry(api_token, password, client, request, headers):
     raise AuthError("token rejected after 3 retries")
     # ok: security-secret-logged-python
     client.post(url, api_token)
+
+
+def near_misses(resp, out, self):
+    # ok: security-secret-logged-python
+    raise ClientResponseError(self.request_info, status=401, headers=self.headers)
+    # ok: security-secret-logged-python
+    print(self.headers, file=out)
+    # ok: security-secret-logged-python
+    log.debug("response headers %s", resp.headers)
