@@ -351,6 +351,11 @@ def common_dir(root: Path) -> Path:
     return (root / out).resolve()
 
 
+def head_ref(root: Path) -> str | None:
+    """The branch HEAD points to (refs/heads/...), or None when detached."""
+    return run(root, "symbolic-ref", "-q", "HEAD", check=False).decode().strip() or None
+
+
 def is_ancestor(root: Path, older: str, newer: str) -> bool:
     """True when older is in newer's history (no commit of older is missing from newer)."""
     return not run(root, "rev-list", "-n1", older, "--not", newer, "--").strip()

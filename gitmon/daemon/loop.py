@@ -1,8 +1,9 @@
 """What the daemon reviews for each batch of events, in its one review thread.
 
-HEAD moved: a new commit (or an amend) gets a commit record, a fast-forward (`git pull`)
-a range record, a checkout/reset/rebase none of its own; then the working tree is
-reviewed, since its base changed. Work-tree events get a working-tree review only when a
+HEAD moved: on the same branch, a new commit (or an amend) gets a commit record, a
+fast-forward (`git pull`) a range record, a reset or rebase none of its own; a checkout
+(HEAD names another branch) none either. Then the working tree is reviewed: its base
+changed. Work-tree events get a working-tree review only when a
 changed path falls in a watched area (or the policy or a .gitignore changed).
 """
 
@@ -46,6 +47,7 @@ class Loop:
         self.heartbeat, self.resync = heartbeat, resync
         self.git_dir = gitio.git_dir(root)
         self.last_head = gitio.head(root)
+        self.last_ref = gitio.head_ref(root)
         self.current: str | None = None     # what is being reviewed, for the heartbeat
 
     # --- entry points ---------------------------------------------------------------------
@@ -84,11 +86,15 @@ class Loop:
         if batch.rescan or any(p.rsplit("/", 1)[-1] == ".gitignore" for p in batch.paths):
             self.resync(batch.rescan)
         self._reload_policy(batch)
-        head = gitio.head(self.root)
+        head, ref = gitio.head(self.root), gitio.head_ref(self.root)
         moved = head != self.last_head
         if moved and head is not None:
-            self._head_moved(self.last_head, head)
-        self.last_head = head
+            if ref != self.last_ref:     # HEAD itself changed: a checkout or a switch
+                say(f"switched to {ref or 'a detached HEAD'} at {head[:10]}: reviewing the "
+                    "working tree")
+            else:                        # the branch moved under HEAD: commit, pull, reset
+                self._head_moved(self.last_head, head)
+        self.last_head, self.last_ref = head, ref
         if moved or self._relevant(batch):
             self.review(Selector("worktree"), "working tree")
 
@@ -100,8 +106,7 @@ class Loop:
         elif gitio.is_ancestor(self.root, old, new):
             self.review(Selector("range", f"{old}..{new}"), f"{old[:7]}..{new[:7]}")
         else:
-            say(f"HEAD moved to {new[:10]} (checkout, reset or rebase): reviewing the "
-                "working tree")
+            say(f"HEAD moved to {new[:10]} (reset or rebase): reviewing the working tree")
 
     def _relevant(self, batch: Batch) -> bool:
         if batch.broad or batch.rescan:
