@@ -25,9 +25,12 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type not in ("moved", "deleted"):
+            return    # a folder's own "modified": its files' events say what changed
+        kind = "dir" if event.is_directory else "tree"
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
-                self.fallback.route(os.fsdecode(raw))
+                self.fallback.route(os.fsdecode(raw), kind)
 
 
 class FallbackWatcher:
@@ -55,7 +58,7 @@ class FallbackWatcher:
     def resync(self, full: bool = False) -> None:
         self.rules.refresh()
 
-    def route(self, path: str) -> None:
+    def route(self, path: str, kind: str = "tree") -> None:
         if Path(path).is_relative_to(self.git_dir):
             rel = os.path.relpath(path, self.git_dir)
             if rel in ("HEAD", "packed-refs") or rel.startswith("refs/heads"):
@@ -65,6 +68,6 @@ class FallbackWatcher:
             return
         rel = os.path.relpath(path, self.root)
         parts = rel.split(os.sep)
-        if any(self.rules.skip("/".join(parts[:i + 1])) for i in range(len(parts) - 1)):
+        if rel == "." or any(self.rules.skip("/".join(parts[:i + 1])) for i in range(len(parts))):
             return
-        self.sink("tree", "/".join(parts))
+        self.sink(kind, "/".join(parts))
