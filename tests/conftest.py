@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -107,4 +106,5 @@ def run_in(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     return run
 
 
-TOKEN_LOG = 'import logging\nlog = logging.getLogger(__name__)\n\n\ndef call(api_token):\n    log.debug("retrying with token %s", api_token)\n'
+TOKEN_LOG = ('import logging\nlog = logging.getLogger(__name__)\n\n\ndef call(api_token):\n'
+             '    log.debug("retrying with token %s", api_token)\n')

@@ -12,7 +12,8 @@ from conftest import TOKEN_LOG, GitRepo, make_repo
 from gitmon.change import parse_diff
 from gitmon.gitio import diff
 
-CLEAN = 'import logging\nlog = logging.getLogger(__name__)\n\n\ndef call(api_token):\n    log.debug("retrying")\n'
+CLEAN = ('import logging\nlog = logging.getLogger(__name__)\n\n\ndef call(api_token):\n'
+         '    log.debug("retrying")\n')
 
 
 def review(repo: GitRepo, *args: str) -> tuple[int, dict[str, Any]]:
