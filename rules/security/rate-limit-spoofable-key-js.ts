@@ -1,0 +1,17 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import { NextRequest, NextResponse } from "next/server";
+
+const ratelimit = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(10, "10 s") });
+
+export async function middleware(request: NextRequest): Promise<NextResponse> {
+  // ruleid: security-rate-limit-spoofable-key-js
+  const ip = request.headers.get("x-forwarded-for") ?? "127.0.0.1";
+  const { success } = await ratelimit.limit(ip);
+  return success ? NextResponse.next() : new NextResponse("Too Many Requests", { status: 429 });
+}
+
+export async function middlewareSafe(request: NextRequest): Promise<NextResponse> {
+  // ok: security-rate-limit-spoofable-key-js
+  const { success } = await ratelimit.limit(request.ip ?? "anonymous");
+  return success ? NextResponse.next() : new NextResponse("Too Many Requests", { status: 429 });
+}
