@@ -28,6 +28,10 @@ def key(path: str, content: bytes, ruleset: str, entry: str = "") -> str:
 class Cache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        if folder is not None and _tracked(folder):
+            # Entries that came with a checkout could be a change's own, hiding its findings.
+            self.folder = None
+
 
     def _file(self, k: str) -> Path:
         assert self.folder is not None
@@ -71,3 +75,12 @@ class Cache:
         for _, path in entries[keep:]:
             path.unlink(missing_ok=True)
         return max(len(entries) - keep, 0)
+
+
+def _tracked(folder: Path) -> bool:
+    """Does git track anything under folder? (A cache is local state, never committed.)"""
+    if not folder.is_dir():
+        return False
+    from gitmon import gitio
+
+    return bool(gitio.run(folder, "ls-files", "-z", "--", ".", check=False))

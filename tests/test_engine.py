@@ -142,3 +142,17 @@ def test_fast_entry_gives_the_same_findings_as_plain_scan_on_the_fixtures(pack: 
     fast = _scan(["--experimental"], target)
     assert fast, "the fixtures must produce findings for the comparison to mean anything"
     assert fast == _scan([], target)
+
+
+def test_a_committed_review_cache_is_never_trusted(repo: GitRepo, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change could commit cache entries claiming its bad code has no findings."""
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    first = review(repo, monkeypatch, None)[1]
+    assert first["verdict"] == "block" and first["engine"]["scanned"] == 1
+    for entry in (repo.path / ".gitmon/cache").glob("*/*.json"):
+        entry.write_text("[]")                        # forged: "no findings"
+    repo.git("add", "-f", ".gitmon/cache")
+    repo.commit("sneak a forged cache in")
+    code, record = review(repo, monkeypatch, None, "--commit", "HEAD")
+    assert code == 1 and record["engine"]["cached"] == 0
