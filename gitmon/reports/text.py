@@ -57,7 +57,7 @@ HOOK_SOURCES = ("pre-commit", "pre-push")
 def render_compact(record: dict[str, Any], colour: bool) -> str:
     """What a git hook prints: findings that count, the verdict, how to fix or bypass."""
     lines = [f"{f['path']}:{f['line']}: {paint(f['severity'], f['severity'], colour)} "
-             f"[{f['reviewer']}] {f['rule']}: {_one_line(f['message'])}"
+             f"[{f['reviewer']}] {f['rule']}: {_first_sentence(f['message'])}"
              for f in record["findings"] if not f["suppressed"] and not f.get("baselined")]
     if record["degraded"]:
         lines.append(paint(f"degraded: {record['degraded']['reason']}", "pending", colour))
@@ -76,3 +76,10 @@ def _count(record: dict[str, Any]) -> int:
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
+
+
+def _first_sentence(message: str) -> str:
+    """A hook's line stays short: the rule's first sentence (the record keeps the rest)."""
+    text = _one_line(message)
+    end = text.find(". ")
+    return text if end < 0 or end > 160 else text[: end + 1]
