@@ -12,6 +12,10 @@ CLI runs.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gitmon.fastroute import Table
 
 _ALLOWED_FLAGS = {"--staged", "--no-record", "--no-cache"}
 _ALLOWED_VALUES = {"--source", "--fail-on", "--filter", "--policy"}
@@ -53,27 +57,38 @@ def try_fast(args: list[str]) -> int | None:
 
     names = gitio.staged_names(Path(root))
     if any(table.areas_of(path) for _, path in names):
-        return _review(opts, explicit)
+        return _review(opts, explicit, (root, git_dir, table, names))
     if not opts.get("--no-record"):
         _record(root, git_dir, table.data, names, str(opts.get("--source") or "check"))
     print(f"gitmon: PASS - no staged file in a watched area ({len(names)} unrouted)")
     return 0
 
 
-def _review(opts: dict[str, str | bool], policy_path: str | None) -> int | None:
-    """Routed files: the full review, still without click (its import is a hook's cost)."""
+def _review(opts: dict[str, str | bool], policy_path: str | None,
+            staged: tuple[str, str, Table, list[tuple[str, str]]]) -> int | None:
+    """Routed files: the full review, still without click (its import is a hook's cost).
+
+    semgrep is started first (`prelaunch`), so the heavy imports overlap its run."""
     fail_on, diff_filter = opts.get("--fail-on"), opts.get("--filter")
     if fail_on not in (None, "error", "warning", "info", "never") or diff_filter not in (
             None, "added", "hunk", "file"):
         return None        # let click say what is wrong
-    from gitmon.commands import check
-    from gitmon.selection import Selector
+    from gitmon import prelaunch
 
-    return check.run(selector=Selector("staged"), policy_path=policy_path,
-                     fail_on=fail_on if isinstance(fail_on, str) else None,
-                     diff_filter=diff_filter if isinstance(diff_filter, str) else None,
-                     record=not opts.get("--no-record"), use_cache=not opts.get("--no-cache"),
-                     source=str(opts.get("--source") or "check"))
+    pre = prelaunch.start(*staged, use_cache=not opts.get("--no-cache"))
+    try:
+        from gitmon.commands import check
+        from gitmon.selection import Selector
+
+        return check.run(selector=Selector("staged"), policy_path=policy_path,
+                         fail_on=fail_on if isinstance(fail_on, str) else None,
+                         diff_filter=diff_filter if isinstance(diff_filter, str) else None,
+                         record=not opts.get("--no-record"),
+                         use_cache=not opts.get("--no-cache"),
+                         source=str(opts.get("--source") or "check"), prelaunched=pre)
+    finally:
+        if pre is not None:
+            pre.discard()     # not taken (or already taken: a no-op)
 
 
 def _git_dir(root: str) -> str | None:

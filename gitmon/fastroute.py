@@ -69,7 +69,8 @@ def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) 
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-        if data.get("key") == [__version__, origin, text]:
+        # "settings" marks a table from this format (older ones lack the prelauncher's part)
+        if data.get("key") == [__version__, origin, text] and "settings" in data:
             return Table(data)
     except (OSError, ValueError, AttributeError):
         pass
@@ -81,7 +82,7 @@ def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) 
 def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, Any]:
     from pathlib import Path
 
-    from gitmon.policy import load_policy
+    from gitmon.policy import BUILTIN_PACKS, load_policy
 
     policy = load_policy(Path(root), explicit)
     areas = {name: [[p.regex.pattern, p.include] for p in area.spec.patterns
@@ -89,7 +90,14 @@ def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, 
              for name, area in policy.areas.items()}
     return {"key": [__version__, origin, text], "origin": policy.origin, "areas": areas,
             "reviewers": {name: r.title for name, r in policy.reviewers.items()},
-            "records": policy.settings.records}
+            "records": policy.settings.records,
+            # what `prelaunch` needs to start semgrep before the policy can be loaded
+            "area_reviewers": {name: list(area.reviewers) for name, area in policy.areas.items()},
+            "rule_entries": {name: list(r.rules) for name, r in policy.reviewers.items()},
+            "builtin_packs": list(BUILTIN_PACKS),
+            "settings": {"max_file_size": policy.settings.max_file_size,
+                         "semgrep": policy.settings.semgrep,
+                         "semgrep_timeout": policy.settings.semgrep_timeout}}
 
 
 def _save(path: str, data: dict[str, Any]) -> None:

@@ -115,6 +115,17 @@ def staged_names(root: Path) -> list[tuple[str, str]]:
     return list(zip(parts[0::2], parts[1::2], strict=False))
 
 
+def staged_entries(root: Path | str, paths: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """(mode, blob sha, stage, path) of paths in the index, paths taken literally."""
+    out = run(root, "--literal-pathspecs", "ls-files", "-s", "-z", "--", *paths)
+    entries = []
+    for item in zsplit(out):
+        meta, _, path = item.partition("\t")
+        mode, sha, stage = meta.split(" ")
+        entries.append((mode, sha, stage, path))
+    return entries
+
+
 DIFF_FLAGS = ("--raw", "-z", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
               "-M", "--full-index", "--submodule=short")
 

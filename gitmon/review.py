@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gitmon import cache as cache_mod
 from gitmon import gitio
@@ -20,6 +21,9 @@ from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
 from gitmon.sources import read_contents
 from gitmon.verdict import ReviewerResult, Verdict, judge
 
+if TYPE_CHECKING:
+    from gitmon.prelaunch import Prelaunch
+
 
 @dataclass(frozen=True)
 class Options:
@@ -29,6 +33,8 @@ class Options:
     use_cache: bool = True
     baseline: frozenset[str] = frozenset()
     engine_off: str | None = None      # why semgrep must not run now (the daemon's open breaker)
+    # the hook's early semgrep job, used only if it is exactly the one this review wants
+    prelaunched: Prelaunch | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -66,8 +72,11 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     mode = options.filter or policy.settings.filter
     by_path = {f.path: f for f in routed}
     ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
+    if options.prelaunched is not None:
+        options.prelaunched.remember(set(routing.reviewer_files), ruleset)
     scan = _Scan(policy, routing, ruleset, contents,
-                 cache_dir if options.use_cache else None, options.engine_off)
+                 cache_dir if options.use_cache else None, options.engine_off,
+                 options.prelaunched)
     builtin = _builtin(change, routing, policy, contents)     # while semgrep runs
     matches, failure, engine = scan.finish(notes)
     findings: list[Finding] = []
@@ -93,7 +102,7 @@ class _Scan:
 
     def __init__(self, policy: Policy, routing: Routing, ruleset: RuleSet,
                  contents: dict[str, bytes], cache_dir: Path | None,
-                 engine_off: str | None = None) -> None:
+                 engine_off: str | None = None, prelaunched: Prelaunch | None = None) -> None:
         self.cache = cache_mod.Cache(cache_dir)
         self.keys: dict[str, str] = {}
         self.matches: dict[str, list[semgrep.Match]] = {}
@@ -111,16 +120,24 @@ class _Scan:
                                           "scanned": 0, "rules": 0}
         self.failure: str | None = None
         self.job: semgrep.SemgrepJob | None = None
-        if not self.todo or not rules:
-            return
-        if engine_off is not None:   # cached results still count; only the scan is skipped
-            self.failure = engine_off
+        if not self.todo or not rules or engine_off is not None:
+            if prelaunched is not None:
+                prelaunched.discard()
+            if self.todo and rules:   # cached results still count; only the scan is skipped
+                self.failure = engine_off
             return
         self.started = time.perf_counter()
         self.engine.update(scanned=len(self.todo), rules=len(rules))
-        self.job = semgrep.SemgrepJob(semgrep.find_executable(policy.settings.semgrep), rules,
-                                      ruleset.config_text(rules), self.todo,
-                                      policy.settings.semgrep_timeout)
+        executable = semgrep.find_executable(policy.settings.semgrep)
+        config = ruleset.config_text(rules)
+        timeout = policy.settings.semgrep_timeout
+        job = prelaunched.take(executable, config, self.todo, timeout) if prelaunched else None
+        if job is not None:
+            self.engine["prelaunched"] = True
+            self.started -= time.monotonic() - job.started   # its run began before the review
+            self.job = job
+            return
+        self.job = semgrep.SemgrepJob(executable, rules, config, self.todo, timeout)
 
     def finish(self, notes: dict[str, str],
                ) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object]]:

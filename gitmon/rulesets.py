@@ -17,19 +17,10 @@ import yaml
 
 from gitmon import gitio, yamlio
 from gitmon.errors import PolicyError
+from gitmon.languages import ALWAYS, EXTENSIONS, languages_of
 from gitmon.policy import BUILTIN_PACKS, Policy
 
-EXTENSIONS: Mapping[str, tuple[str, ...]] = {
-    ".py": ("python",), ".pyi": ("python",), ".go": ("go",), ".rs": ("rust",),
-    ".java": ("java",), ".js": ("javascript", "js"), ".jsx": ("javascript", "js"),
-    ".mjs": ("javascript", "js"), ".cjs": ("javascript", "js"),
-    ".ts": ("typescript", "ts"), ".tsx": ("typescript", "ts"), ".mts": ("typescript", "ts"),
-    ".yaml": ("yaml",), ".yml": ("yaml",), ".json": ("json",), ".kt": ("kotlin",),
-    ".rb": ("ruby",), ".cs": ("csharp", "c#"), ".scala": ("scala",), ".php": ("php",),
-    ".tf": ("terraform", "hcl"), ".sh": ("bash",), ".c": ("c",), ".cpp": ("cpp", "c++"),
-    ".swift": ("swift",), ".lua": ("lua",), ".ex": ("elixir",), ".toml": ("toml",),
-}
-ALWAYS = {"generic", "regex", "none"}
+__all__ = ["ALWAYS", "EXTENSIONS", "Reader", "Rule", "RuleSet", "languages_of", "load_ruleset"]
 
 
 def builtin_rules_dir() -> Path:
@@ -73,13 +64,6 @@ class RuleSet:
     def config_text(self, rules: list[Rule]) -> str:
         # JSON is YAML, and far quicker to write than YAML.
         return json.dumps({"rules": [dict(r.body, id=r.id) for r in rules]}, default=str)
-
-
-def languages_of(paths: list[str]) -> set[str]:
-    out: set[str] = set()
-    for path in paths:
-        out.update(EXTENSIONS.get(Path(path).suffix.lower(), ()))
-    return out
 
 
 Reader = Callable[[str], "list[tuple[str, bytes]]"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gitmon import gitio, records
 from gitmon.policy import Policy, load_policy
@@ -13,16 +14,20 @@ from gitmon.review import Options, Review, load_baseline, review
 from gitmon.rulesets import Reader, disk_reader
 from gitmon.selection import Selector
 
+if TYPE_CHECKING:
+    from gitmon.prelaunch import Prelaunch
+
 
 def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
         fmt: str = "text", outputs: Mapping[str, str] | None = None,
         fail_on: str | None = None, diff_filter: str | None = None, record: bool = True,
-        source: str = "check", use_cache: bool = True) -> int:
+        source: str = "check", use_cache: bool = True,
+        prelaunched: Prelaunch | None = None) -> int:
     root = gitio.toplevel(cwd)
     policy = load_policy(root, policy_path)
     result, data = execute(root=root, policy=policy, reader=disk_reader(root), selector=selector,
                            fail_on=fail_on, diff_filter=diff_filter, record=record,
-                           source=source, use_cache=use_cache)
+                           source=source, use_cache=use_cache, prelaunched=prelaunched)
     emit(data, fmt, outputs or {})
     return result.verdict.exit_code
 
@@ -30,17 +35,18 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
 def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
-            ) -> tuple[Review, dict[str, object]]:
+            prelaunched: Prelaunch | None = None) -> tuple[Review, dict[str, object]]:
     """Review the selected change and write its record; shared by check, ci and the daemon.
 
-    `baseline` replaces the baseline file on disk (ci reads it from the base commit).
+    `baseline` replaces the baseline file on disk (ci reads it from the base commit);
+    `prelaunched` is the hook's early semgrep job (see `gitmon.prelaunch`).
     """
     change = selector.change(root)
     base = records.records_dir(root, policy.settings.records)
     if baseline is None:
         baseline = load_baseline(root, policy)
     options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
-                      baseline=baseline)
+                      baseline=baseline, prelaunched=prelaunched)
     result = review(change, policy, reader, options, cache_dir=base / "cache")
     data = records.build(result)
     if record:
