@@ -1,3 +1,3 @@
-from gitmon.main import main
+from gitmon.main import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

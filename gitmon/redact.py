@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 MASK = "«redacted»"
@@ -28,6 +29,7 @@ _SHAPES = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)   # rule messages repeat across findings
 def redact(text: str) -> str:
     """Mask secret-looking values, keeping the name they were bound to."""
     if not text:
