@@ -12,8 +12,8 @@ CLI runs.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
     from gitmon.fastroute import Table
 
