@@ -79,7 +79,8 @@ def run(*, cwd: str = ".", as_json: bool = False, policy_path: str | None = None
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return 0
-    click.echo(f"HEAD {str(data['head'])[:12]}  ({data['records']} record(s) in the ledger)")
+    head = str(data["head"])[:12] if data["head"] else "(no commits yet)"
+    click.echo(f"HEAD {head}  ({data['records']} record(s) in the ledger)")
     for label, key in (("HEAD", "head_record"), ("working tree", "worktree_record")):
         rec = data[key]
         if rec is None:
