@@ -320,3 +320,18 @@ def test_rules_come_from_the_base_commit(repo: GitRepo) -> None:
     hits = [(f["rule"], f["path"], f["line"]) for f in run.record()["findings"]
             if f["rule"] == "no-eval"]
     assert hits == [("no-eval", "src/retry/parse.py", 2)]
+
+
+def test_annotations_are_relative_to_the_workspace_when_checked_out_in_a_subfolder(
+        repo: GitRepo) -> None:
+    base, head = feature(repo, {"src/retry/client.py": TOKEN_LOG})
+    work = repo.path.parent / "runner"
+    work.mkdir(exist_ok=True)
+    (work / "event.json").write_text(json.dumps(pull_request(base, head)))
+    env = dict(os.environ, GITHUB_ACTIONS="true", GITHUB_EVENT_NAME="pull_request",
+               GITHUB_EVENT_PATH=str(work / "event.json"),
+               GITHUB_WORKSPACE=str(repo.path.parent))     # actions/checkout with `path: repo`
+    proc = subprocess.run([sys.executable, "-m", "gitmon", "ci", "--sarif-file", ""],
+                          cwd=repo.path, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert f"::error file={repo.path.name}/src/retry/client.py,line=6," in proc.stdout

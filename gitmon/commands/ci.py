@@ -46,7 +46,8 @@ def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
                            baseline=_baseline(root, policy_rev, policy),
                            # The checkout is the head's: a cache in it could be the change's own.
                            use_cache=False)
-    _report(data, fmt, Path(cwd, sarif_file).resolve() if sarif_file else None, env)
+    _report(data, fmt, Path(cwd, sarif_file).resolve() if sarif_file else None, env,
+            _workspace_prefix(root, env))
     return result.verdict.exit_code
 
 
@@ -128,11 +129,25 @@ def _baseline(root: Path, rev: str | None, policy: Policy) -> frozenset[str]:
                      if isinstance(e, dict) and isinstance(e.get("fingerprint"), str))
 
 
-def _report(data: dict[str, Any], fmt: str, sarif: Path | None, env: Mapping[str, str]) -> None:
+def _workspace_prefix(root: Path, env: Mapping[str, str]) -> str:
+    """Annotations name files relative to GITHUB_WORKSPACE; the repo may be a subfolder
+    of it (actions/checkout's `path:`)."""
+    workspace = env.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return ""
+    try:
+        rel = root.resolve().relative_to(Path(workspace).resolve())
+    except ValueError:
+        return ""
+    return "" if str(rel) == "." else f"{rel.as_posix()}/"
+
+
+def _report(data: dict[str, Any], fmt: str, sarif: Path | None, env: Mapping[str, str],
+            prefix: str = "") -> None:
     if sarif is not None:
         sarif.parent.mkdir(parents=True, exist_ok=True)
         sarif.write_text(renderer("sarif")(data), encoding="utf-8")
-    notes = github.annotate(data)
+    notes = github.annotate(data, prefix)
     if fmt == "github":
         text = renderer("text")(data)
         sys.stdout.write("\n".join(notes.lines) + "\n" if notes.lines else "")

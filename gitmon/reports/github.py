@@ -40,8 +40,11 @@ class Annotations:
     cut: list[dict[str, Any]] = field(default_factory=list)   # findings with no annotation
 
 
-def annotate(record: dict[str, Any]) -> Annotations:
-    """The workflow commands for a record, within GitHub's per-step limits."""
+def annotate(record: dict[str, Any], prefix: str = "") -> Annotations:
+    """The workflow commands for a record, within GitHub's per-step limits.
+
+    prefix: the repository's folder within GITHUB_WORKSPACE ("" when it is the workspace).
+    """
     shown = [f for f in record["findings"] if not (f["suppressed"] or f.get("baselined"))]
     budget = {"error": PER_LEVEL, "warning": PER_LEVEL, "notice": PER_LEVEL}
     lines: list[str] = []
@@ -53,7 +56,7 @@ def annotate(record: dict[str, Any]) -> Annotations:
     if cut and budget["notice"] == _used(picked, "notice"):
         budget["notice"] -= 1      # keep one notice for the note about what was cut
         picked, cut = _pick(shown, budget)
-    lines += [_finding(f) for f in picked]
+    lines += [_finding(f, prefix) for f in picked]
     if cut:
         lines.append(command(
             "notice", f"{len(cut)} more finding(s) are not annotated (GitHub shows "
@@ -80,8 +83,8 @@ def _used(picked: list[dict[str, Any]], name: str) -> int:
     return sum(1 for f in picked if _COMMAND.get(f["severity"], "warning") == name)
 
 
-def _finding(f: dict[str, Any]) -> str:
-    props: dict[str, str | int] = {"file": f["path"]}
+def _finding(f: dict[str, Any], prefix: str = "") -> str:
+    props: dict[str, str | int] = {"file": prefix + f["path"]}
     if f["line"] >= 1:
         props.update(line=f["line"], endLine=max(f["end_line"], f["line"]))
     props["title"] = f"{f['reviewer']}: {f['rule']}"
