@@ -28,8 +28,10 @@ def key(path: str, content: bytes, ruleset: str, entry: str = "") -> str:
 class Cache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        if folder is not None and _tracked(folder):
-            # Entries that came with a checkout could be a change's own, hiding its findings.
+        if folder is not None and (folder.is_symlink() or folder.parent.is_symlink()
+                                   or _tracked(folder)):
+            # Entries that came with a checkout (or a link a change committed) could be the
+            # change's own, hiding its findings.
             self.folder = None
 
 

@@ -69,6 +69,13 @@ def records_dir(root: Path, folder: str) -> Path:
 
 
 def ensure_dir(base: Path) -> None:
+    if base.is_symlink() or (base / "records").is_symlink():
+        # A change could commit `.gitmon` as a link, to make CI write records elsewhere.
+        from gitmon.errors import FatalError
+
+        raise FatalError(f"{base} is a symbolic link: gitmon writes records only into a real "
+                         "folder", hint="remove the link, or point settings.records at the "
+                         "folder itself")
     (base / "records").mkdir(parents=True, exist_ok=True)
     ignore = base / ".gitignore"
     if not ignore.exists():

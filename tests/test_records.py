@@ -90,3 +90,14 @@ def test_output_files_in_every_format_at_once(repo: GitRepo, tmp_path: Path) -> 
     assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"][
         "startLine"] == 6
     assert "## gitmon: ❌ BLOCK" in (out / "r.md").read_text()
+
+
+def test_a_records_folder_that_is_a_link_is_refused(repo: GitRepo, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo.path / ".gitmon").symlink_to(elsewhere)
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    result = repo.gitmon("check")
+    assert result.code == 3
+    assert "is a symbolic link" in result.err and "hint:" in result.err
+    assert list(elsewhere.iterdir()) == []
