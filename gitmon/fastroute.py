@@ -78,7 +78,7 @@ def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) 
     except (OSError, ValueError, AttributeError):
         pass
     data = build(root, explicit, origin, text)
-    _save(path, data)
+    save_json(path, data)
     return Table(data)
 
 
@@ -103,8 +103,8 @@ def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, 
                          "semgrep_timeout": policy.settings.semgrep_timeout}}
 
 
-def _save(path: str, data: dict[str, Any]) -> None:
-    """Best effort: a read-only git dir only costs the next run the slow load."""
+def save_json(path: str, data: dict[str, Any]) -> None:
+    """Best effort, atomic: a read-only git dir only costs the next run the slow load."""
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from gitmon import __version__
 from gitmon import cache as cache_mod
 from gitmon.engines.job import SemgrepJob, find_executable
+from gitmon.fastroute import save_json
 from gitmon.languages import ALWAYS, languages_of
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class Prelaunch:
         rules = [[r.id, list(r.reviewers), sorted(r.languages), r.body] for r in ruleset.rules]
         rules = json.loads(json.dumps(rules, default=str))
         if rules != self.cached:
-            _save(self.path, {"key": self.key, "rules": rules})
+            save_json(self.path, {"key": self.key, "rules": rules})
 
     def take(self, executable: str | None, config_text: str, todo: Mapping[str, bytes],
              timeout: float) -> SemgrepJob | None:
@@ -197,15 +198,3 @@ def _cached_rules(pre: Prelaunch) -> list[CachedRule] | None:
         return None
     pre.cached = data["rules"]
     return [CachedRule(*item) for item in data["rules"]]
-
-
-def _save(path: str, data: dict[str, Any]) -> None:
-    """Best effort, atomic: a read-only git dir only costs the next hook its prelaunch."""
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, path)
-    except OSError:
-        pass
