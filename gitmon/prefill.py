@@ -91,7 +91,7 @@ class Prefill:
                 data = blobs.get(f.new_blob or "")
                 if data is None or not f.new_blob:
                     continue
-                owners = reviewers & _owners(self.policy, routing, f.path)
+                owners = reviewers & routing.owners(f.path, self.policy)
                 key = cache_mod.key(f.path, data, ruleset.digest(owners))
                 if self.cache.get(key) is not None:
                     continue
@@ -125,10 +125,6 @@ class Prefill:
 def _files(change: Change, routing: Routing) -> list[FileChange]:
     """The files of change its review will read: routed, with text content."""
     return [f for f in change.files if f.path in routing.file_areas and f.special is None]
-
-
-def _owners(policy: Policy, routing: Routing, path: str) -> frozenset[str]:
-    return frozenset(r for a in routing.areas_of(path) for r in policy.areas[a].reviewers)
 
 
 def _digest(body: Any) -> str:

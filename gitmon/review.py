@@ -108,7 +108,7 @@ class _Scan:
         self.matches: dict[str, list[semgrep.Match]] = {}
         self.todo: dict[str, bytes] = {}
         for path, data in contents.items():
-            reviewers = frozenset(routing.reviewer_files) & _reviewers_of(routing, policy, path)
+            reviewers = frozenset(routing.reviewer_files) & routing.owners(path, policy)
             self.keys[path] = cache_mod.key(path, data, ruleset.digest(reviewers))
             hit = self.cache.get(self.keys[path])
             if hit is not None:
@@ -156,14 +156,10 @@ class _Scan:
         return self.matches, None, self.engine
 
 
-def _reviewers_of(routing: Routing, policy: Policy, path: str) -> frozenset[str]:
-    return frozenset(r for a in routing.areas_of(path) for r in policy.areas[a].reviewers)
-
-
 def _to_findings(path: str, found: list[semgrep.Match], ruleset: RuleSet, routing: Routing,
                  policy: Policy, contents: dict[str, bytes]) -> list[Finding]:
     rules = ruleset.by_id()
-    owners = _reviewers_of(routing, policy, path)
+    owners = routing.owners(path, policy)
     out = []
     for m in found:
         rule = rules.get(m.rule)

@@ -19,6 +19,10 @@ class Routing:
     def areas_of(self, path: str) -> tuple[str, ...]:
         return self.file_areas.get(path, ())
 
+    def owners(self, path: str, policy: Policy) -> frozenset[str]:
+        """Every reviewer of the areas path falls in (part of the review cache's key)."""
+        return frozenset(r for a in self.areas_of(path) for r in policy.areas[a].reviewers)
+
     def primary_area(self, path: str, reviewer: str, policy: Policy) -> str | None:
         """The first area of path that this reviewer owns."""
         for area in self.areas_of(path):
