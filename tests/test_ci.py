@@ -15,7 +15,7 @@ import yaml
 from conftest import TOKEN_LOG, GitRepo, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = json.loads(Path("/work/shared/schemas/sarif-schema-2.1.0.json").read_text())
+SARIF_SCHEMA = json.loads((Path(__file__).with_name("schemas") / "sarif-schema-2.1.0.json").read_text())
 RULE_MESSAGE = yaml.safe_load((ROOT / "rules/security/secret-logged-python.yaml").read_text(
     ))["rules"][0]["message"].strip()
 SECRET_RULE = "security-secret-logged-python"
