@@ -105,11 +105,10 @@ def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, 
 
 def save_json(path: str, data: dict[str, Any]) -> None:
     """Best effort, atomic: a read-only git dir only costs the next run the slow load."""
+    from gitmon import fsio
+
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, path)
-    except OSError:
+        fsio.atomic_write(path, json.dumps(data))
+    except (OSError, fsio.WriteError):
         pass
