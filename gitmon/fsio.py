@@ -247,3 +247,22 @@ def _dead_writer(name: str) -> bool:
     except OSError:
         return False        # alive, owned by someone else
     return False
+
+
+def write_output(path: str, text: str, root: str) -> None:
+    """A report file the user named (--sarif-output ...), relative to the working folder.
+
+    Inside the repository every folder and the file itself must be real (a change could
+    commit `gitmon.sarif` as a link); outside it, the user's own folders are trusted.
+    """
+    path = os.path.abspath(path)
+    rel = os.path.relpath(path, root)
+    if rel != ".." and not rel.startswith(".." + os.sep):
+        atomic_write(path, text, anchor=root)
+        return
+    parent = os.path.dirname(path)
+    try:
+        os.makedirs(parent, exist_ok=True)
+    except OSError as exc:
+        raise failure(parent, exc) from None
+    atomic_write(path, text, anchor=parent)
