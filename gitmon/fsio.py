@@ -134,7 +134,7 @@ def open_file(path: str, flags: int, *, anchor: str | None = None, mode: int = 0
         raise failure(path, exc) from exc
     finally:
         os.close(dfd)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    if not stat.S_ISREG(os.fstat(fd).st_mode):     # fstat of an open descriptor cannot fail
         os.close(fd)
         raise WriteError(f"{path} is not a regular file: gitmon writes only into files",
                          hint="remove it or choose another name")

@@ -111,7 +111,10 @@ def write(base: Path, record: dict[str, Any]) -> Path:
         fsio.append(str(base / "ledger.jsonl"), _ledger_line(record, base, path),
                     anchor=str(base.parent))
     except BaseException:
-        path.unlink(missing_ok=True)
+        try:    # noqa: SIM105 (contextlib is not imported on the hook's path)
+            path.unlink()
+        except OSError:
+            pass
         raise
     return path
 

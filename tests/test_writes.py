@@ -244,3 +244,37 @@ def test_ci_without_an_event_names_the_variables(repo: GitRepo) -> None:
         "  hint: outside GitHub Actions pass both revisions, e.g. `gitmon ci --base "
         "origin/main --head HEAD`; on GitHub Actions the runner sets GITHUB_EVENT_NAME and "
         "GITHUB_EVENT_PATH for you\n")
+
+
+def test_a_link_between_the_root_and_a_nested_records_folder_is_refused(
+        repo: GitRepo, tmp_path: Path) -> None:
+    file, folder = victims(tmp_path)
+    assert repo.gitmon("init").code == 0
+    policy = repo.path / "gitmon.yml"
+    policy.write_text(policy.read_text().replace("  records: .gitmon ", "  records: state/.gitmon "))
+    (repo.path / "state").symlink_to(folder)
+    result = repo.gitmon("check")
+    assert result.code == 3, result.err
+    assert f"{repo.path}/state is a symbolic link" in result.err
+    assert untouched(file, folder)
+
+
+def test_daemon_lock_and_state_files_are_not_written_through_links(
+        repo: GitRepo, tmp_path: Path) -> None:
+    from gitmon.daemon.heartbeat import Heartbeat
+    from gitmon.daemon.lock import DaemonLock, holder
+    from gitmon.errors import FatalError
+
+    file, folder = victims(tmp_path)
+    base = repo.path / ".gitmon"
+    base.mkdir()
+    (base / "daemon.lock").symlink_to(file)
+    (base / "daemon.json").symlink_to(file)
+    with pytest.raises(FatalError, match=r"daemon.lock is a symbolic link"):
+        DaemonLock(base / "daemon.lock").acquire()
+    assert holder(base / "daemon.lock") is None
+    Heartbeat(base / "daemon.json", repo.path, dict).beat()     # a failed beat is only skipped
+    assert untouched(file, folder)
+    (base / "daemon.json").unlink()
+    Heartbeat(base / "daemon.json", repo.path, dict).beat()
+    assert json.loads((base / "daemon.json").read_text())["pid"] == os.getpid()
