@@ -4,7 +4,8 @@ On a throwaway repository whose retry code logs a token (so every review runs se
 writes cache entries, a record and a ledger line):
   1. `--writers` `gitmon check` processes at once, `--rounds` times, mixing --commit,
      --worktree, --staged (the hook's path) and --no-cache;
-  2. `--kills` reviews SIGKILLed (with their semgrep) at a random moment of their run;
+  2. `--kills` reviews SIGKILLed (with their semgrep) at a random moment of their run,
+     half of them close to its end, where the files are written;
   3. one more check, as the next run after a crash would be.
 Then it verifies: every record parses (torn), every ledger line parses and points to a
 record that exists (lost), records without their ledger line (orphans: a kill between
@@ -74,7 +75,9 @@ def kills(root: Path, count: int, rng: random.Random, longest: float) -> int:
     killed = 0
     for i in range(count):
         proc = start(root, MODES[i % len(MODES)])
-        time.sleep(rng.uniform(0, longest))
+        # Half anywhere in the run, half near its end, where the cache, record and ledger
+        # are written (a window of milliseconds).
+        time.sleep(rng.uniform(0, longest) if i % 2 else rng.uniform(0.8, 1.05) * longest)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             killed += 1
