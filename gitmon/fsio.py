@@ -7,10 +7,9 @@ opened one component at a time with O_DIRECTORY|O_NOFOLLOW (openat), every file 
 O_NOFOLLOW, and a link anywhere on the way is refused, never followed. Every failure is a
 `WriteError` (exit 3) naming the path and the OS reason.
 
-Temp files carry their writer's pid and host (`.tmp-<pid>-<host>-<random>`), so a later
-write into the same folder removes those a killed writer left behind.
+Temp files are named by `gitmon.tempfiles`, which also removes those a killed writer left.
 
-Import-light (os, stat, time): the hook's fast path writes its record with it.
+Import-light (os, stat): the hook's fast path writes its record with it.
 """
 
 from __future__ import annotations
@@ -18,12 +17,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import time
 
 from gitmon.errors import FatalError
+from gitmon.tempfiles import sweep, temp_name
 
-TMP_PREFIX = ".tmp-"
-STALE_AFTER = 3600.0        # no atomic write takes an hour: older temp files are strays
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC
 _HINTS = {
@@ -36,7 +33,6 @@ _HINTS = {
     "EPERM": "check the permissions of the folder",
     "EROFS": "the file system is read-only: write somewhere else",
 }
-_host: str | None = None
 
 
 class WriteError(FatalError):
@@ -204,49 +200,6 @@ def write_all(fd: int, blob: bytes) -> None:
     view = memoryview(blob)
     while view:
         view = view[os.write(fd, view):]
-
-
-def temp_name(suffix: str = "") -> str:
-    return f"{TMP_PREFIX}{os.getpid()}-{host()}-{os.urandom(6).hex()}{suffix}"
-
-
-def host() -> str:
-    """This machine's name, letters and digits only (a temp file name part)."""
-    global _host
-    if _host is None:
-        _host = "".join(c for c in os.uname().nodename if c.isalnum())[:24] or "host"
-    return _host
-
-
-def sweep(dfd: int) -> int:
-    """Remove the temp files of dead writers in a folder; return how many."""
-    removed = 0
-    now = time.time()
-    for name in os.listdir(dfd):
-        if not name.startswith(TMP_PREFIX):
-            continue
-        try:
-            age = now - os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mtime
-            if age > STALE_AFTER or _dead_writer(name):
-                os.unlink(name, dir_fd=dfd)
-                removed += 1
-        except OSError:
-            continue
-    return removed
-
-
-def _dead_writer(name: str) -> bool:
-    """Was name written here by a process of this host that is gone? (Unknown: no.)"""
-    fields = name[len(TMP_PREFIX):].split("-")
-    if len(fields) < 3 or not fields[0].isdigit() or fields[1] != host():
-        return False
-    try:
-        os.kill(int(fields[0]), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False        # alive, owned by someone else
-    return False
 
 
 def write_output(path: str, text: str, root: str) -> None:

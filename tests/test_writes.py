@@ -178,20 +178,20 @@ def test_a_killed_writers_temp_files_are_removed_by_the_next_run(repo: GitRepo) 
     tmp.mkdir(parents=True)
     # A writer that made its temp file and was SIGKILLed before the rename.
     writer = subprocess.Popen([sys.executable, "-c", (
-        "import os, sys, time; from gitmon import fsio\n"
-        f"open(os.path.join({str(tmp)!r}, fsio.temp_name('.json')), 'w').write('{{')\n"
+        "import os, sys, time; from gitmon import tempfiles\n"
+        f"open(os.path.join({str(tmp)!r}, tempfiles.temp_name('.json')), 'w').write('{{')\n"
         "print('ready', flush=True); time.sleep(60)")],
         stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(
             sys.path)))
     assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
     writer.send_signal(signal.SIGKILL)
     writer.wait()
-    from gitmon import fsio
+    from gitmon import tempfiles
 
-    alive = tmp / fsio.temp_name(".json")           # this test's own pid: a live writer
+    alive = tmp / tempfiles.temp_name(".json")           # this test's own pid: a live writer
     alive.write_text("{")
     stray = [p.name for p in tmp.iterdir()]
-    assert len(stray) == 2 and all(f"-{fsio.host()}-" in n for n in stray)
+    assert len(stray) == 2 and all(f"-{tempfiles.host()}-" in n for n in stray)
     assert repo.gitmon("check", "--commit", "HEAD").code == 0
     assert [p.name for p in tmp.iterdir()] == [alive.name]
 
