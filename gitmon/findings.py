@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from gitmon.policy import Severity
-from gitmon.redact import redact_code
+from gitmon.redact import redact_code, redact_message
 from gitmon.suppression import FileMarkers
 
 
@@ -40,12 +40,12 @@ class Finding:
             "reviewer": self.reviewer, "rule": self.rule, "severity": self.severity.label,
             "path": self.path, "line": self.line, "end_line": self.end_line,
             "column": self.column, "end_column": self.end_column,
-            "message": redact_code(self.message, self.rule), "area": self.area,
+            "message": redact_message(self.message, self.rule, self.snippet), "area": self.area,
             "fingerprint": self.fingerprint, "suppressed": self.suppressed,
-            "engine": self.engine, "snippet": redact_code(self.snippet, self.rule, code=True),
+            "engine": self.engine, "snippet": redact_code(self.snippet, self.rule),
         }
         if self.suppression is not None:
-            data["suppression"] = redact_code(self.suppression, self.rule)
+            data["suppression"] = redact_message(self.suppression, self.rule, self.snippet)
         elif self.suppression_problem is not None:
             data["suppression"] = f"({self.suppression_problem}: not applied)"
             data["suppression_problem"] = self.suppression_problem

@@ -62,6 +62,7 @@ _SHAPES = [re.compile(p) for p in (
     r"(?i)(?<=://)[^/\s:@]+:[^/\s@]+(?=@)",                    # user:pass@host
 )]
 _LITERAL = re.compile(r"""(?P<q>"{3}|'{3}|["'`])(?P<value>(?:\\.|(?!(?P=q))[^\n\\])*?)(?P=q)""")
+_WORDS = re.compile(r"[^\s`\"',;()\[\]]+")
 _CREDENTIAL_RULE = re.compile(r"(?i)secret|credential|\bcreds?\b|passw|passphrase|token|api[-_]?key|"
                               r"private[-_]?key")
 
@@ -71,7 +72,7 @@ def looks_secret(value: str) -> bool:
     digits both, not a path, URL, template or format string."""
     if len(value) < 8 or any(c.isspace() for c in value) or MASK in value:
         return False
-    if re.search(r"[/%{}$<>]", value) and "@" not in value:
+    if re.search(r"[/%{}$<>()]|::", value) and "@" not in value:
         return False
     return any(c.isalpha() for c in value) and any(c.isdigit() for c in value)
 
@@ -90,16 +91,26 @@ def redact(text: str) -> str:
     return _LITERAL.sub(lambda m: _mask_if(m, looks_secret(m["value"])), text)
 
 
-def redact_code(text: str, rule: str, code: bool = False) -> str:
-    """redact(), and for a credential rule every literal of its code (code=True) or every
-    secret-looking word of its message (which semgrep can fill with the matched value)."""
-    text = redact(text)
-    if not text or not is_credential_rule(rule):
-        return text
-    if code:
-        return _LITERAL.sub(lambda m: _mask_if(m, bool(m["value"])), text)
-    return re.sub(r"[^\s`\"',;()]+", lambda m: MASK if looks_secret(m.group()) else m.group(),
-                  text)
+def redact_code(code: str, rule: str) -> str:
+    """redact(), and for a credential rule every string literal of the code."""
+    code = redact(code)
+    if code and is_credential_rule(rule):
+        code = _LITERAL.sub(lambda m: _mask_if(m, bool(m["value"])), code)
+    return code
+
+
+def redact_message(message: str, rule: str, code: str = "") -> str:
+    """redact() a message, which semgrep fills ($METAVARS) with the matched code: the
+    literals of that code (one word, 6+ characters) are masked, and for a credential rule
+    every secret-looking word."""
+    message = redact(message)
+    for m in _LITERAL.finditer(code):
+        value = m["value"]
+        if len(value) >= 6 and not any(c.isspace() for c in value) and MASK not in value:
+            message = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", MASK, message)
+    if is_credential_rule(rule):
+        message = _WORDS.sub(lambda m: MASK if looks_secret(m.group()) else m.group(), message)
+    return message
 
 
 def is_credential_rule(rule: str) -> bool:
