@@ -1,8 +1,8 @@
 """Suppression markers: `gitmon: ignore[rule-id] reason` and `nosemgrep: rule-id -- reason`.
 
-A marker counts only in a comment of the finding's line or the line above, names the
-rule (`*` and an empty list name none: the gate wants to know which rule is waived),
-and gives a reason of visible words. A marker that is not applied says why.
+A marker counts only in a comment of the finding's line or of a comment line just above,
+names the rule (`*` and an empty list name none: the gate wants to know which rule is
+waived), and gives a reason of visible words. A marker that is not applied says why.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ _MARKERS = (
     re.compile(r"nosemgrep(?::[ \t]*(?P<ids>[\w.\-/]+(?:[ \t]*,[ \t]*[\w.\-/]+)*))?"
                r"(?P<reason>.*)", re.IGNORECASE),
 )
+_DELIMITERS = " \t\r/*#-<>!{}"    # what is left of a comment-only line without its comments
 _WORD = re.compile(r"[^\W_]{2,}")       # two letters or digits, in any script
 
 NO_REASON = "no reason given"
@@ -51,7 +52,11 @@ class FileMarkers:
                 continue
             own = self.spans.get(number, [])
             text = self.lines[number - 1]
-            for candidate in (_in(comments_of(text, own), rule), _stray(outside(text, own), rule)):
+            code = outside(text, own)
+            # a marker above the line is one on a line of its own, not the tail of other code
+            mine = number == line or not code.strip(_DELIMITERS)
+            for candidate in (_in(comments_of(text, own), rule) if mine else None,
+                              _stray(code, rule)):
                 if candidate is not None and (best is None or _rank(candidate) > _rank(best)):
                     best = candidate
         return best
