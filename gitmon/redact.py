@@ -57,7 +57,7 @@ _SHAPES = [re.compile(p) for p in (
     r"(?i)\bsig=[A-Za-z0-9%+/=]{20,}",                          # Azure keys and SAS
     r"\b[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}",          # Azure AD client secret
     r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # JWT
-    r"(?i)(?<=bearer )[A-Za-z0-9._~+/-]{12,}=*", r"(?i)(?<=basic )[A-Za-z0-9+/]{12,}=*",
+    r"(?i)(?<=bearer )[A-Za-z0-9._~+/-]{8,}=*", r"(?i)(?<=basic )[A-Za-z0-9+/]{12,}=*",
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)",
     r"(?i)(?<=://)[^/\s:@]+:[^/\s@]+(?=@)",                    # user:pass@host
 )]
@@ -100,17 +100,29 @@ def redact_code(code: str, rule: str) -> str:
 
 
 def redact_message(message: str, rule: str, code: str = "") -> str:
-    """redact() a message, which semgrep fills ($METAVARS) with the matched code: the
-    literals of that code (one word, 6+ characters) are masked, and for a credential rule
-    every secret-looking word."""
+    """redact() a message, which semgrep fills ($METAVARS) with the matched code: what the
+    code's redaction masks, and the code's one-word literals of 6+ characters, are masked
+    wherever the message repeats them; for a credential rule every secret-looking word too."""
     message = redact(message)
-    for m in _LITERAL.finditer(code):
-        value = m["value"]
-        if len(value) >= 6 and not any(c.isspace() for c in value) and MASK not in value:
+    values = {m["value"] for m in _LITERAL.finditer(code)}
+    values = {v for v in values if len(v) >= 6 and not any(c.isspace() for c in v)}
+    for value in sorted(values | set(masked_values(code, rule)), key=len, reverse=True):
+        if MASK not in value:
             message = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", MASK, message)
     if is_credential_rule(rule):
         message = _WORDS.sub(lambda m: MASK if looks_secret(m.group()) else m.group(), message)
     return message
+
+
+def masked_values(code: str, rule: str) -> list[str]:
+    """The pieces of code that redact_code masks (4+ characters)."""
+    parts = redact_code(code, rule).split(MASK)
+    if len(parts) == 1 or len(parts) > 50:
+        return []
+    # each mask stands for one piece between the same neighbours in the original
+    pattern = "(.+?)".join(re.escape(p) for p in parts)
+    m = re.fullmatch(pattern, code, re.DOTALL)
+    return [v for v in (m.groups() if m else ()) if len(v.strip()) >= 4]
 
 
 def is_credential_rule(rule: str) -> bool:
