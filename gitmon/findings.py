@@ -5,10 +5,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
 
 from gitmon.policy import Severity
 from gitmon.redact import redact_code, redact_message
 from gitmon.suppression import FileMarkers
+
+if TYPE_CHECKING:
+    from gitmon.engines.semgrep import Match
+
+M = TypeVar("M", bound="Match")
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,14 @@ class Finding:
             data["suppression_problem"] = self.suppression_problem
         data["baselined"] = self.baselined
         return data
+
+
+def redact_matches(matches: list[M], content: bytes) -> list[M]:
+    """Engine matches as the cache may keep them: semgrep fills a message's $METAVARS with
+    the matched code, so a message can carry the very secret its rule found."""
+    return [replace(m, message=redact_message(m.message, m.rule,
+                                              matched_code(content, m.line, m.end_line)))
+            for m in matches]
 
 
 def fingerprint(rule: str, path: str, code: str) -> str:

@@ -122,7 +122,9 @@ def masked_values(code: str, rule: str) -> list[str]:
     # each mask stands for one piece between the same neighbours in the original
     pattern = "(.+?)".join(re.escape(p) for p in parts)
     m = re.fullmatch(pattern, code, re.DOTALL)
-    return [v for v in (m.groups() if m else ()) if len(v.strip()) >= 4]
+    # `user:password` is masked whole; the message may hold either part
+    pieces = [p for v in (m.groups() if m else ()) for p in (v, *re.split(r"[:=]", v)[1:])]
+    return [p for p in pieces if len(p.strip()) >= 4]
 
 
 def is_credential_rule(rule: str) -> bool:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 # the job itself lives in a light module (the hook starts it early); re-exported here
 from gitmon.engines.job import BASE_ARGS, ENTRIES, SemgrepJob, find_executable
-from gitmon.redact import redact_message
 
 if TYPE_CHECKING:
     from gitmon.rulesets import Rule
@@ -58,14 +57,11 @@ def _collect(data: dict[str, Any], names: Mapping[str, str], ids: set[str]) -> E
         if path is None:
             continue
         extra = result.get("extra", {})
-        rule = _rule_id(result["check_id"], ids)
         run.matches.setdefault(path, []).append(Match(
-            rule=rule, line=result["start"]["line"],
+            rule=_rule_id(result["check_id"], ids), line=result["start"]["line"],
             end_line=result["end"]["line"], column=result["start"].get("col", 1),
             end_column=result["end"].get("col", 1), severity=extra.get("severity", "WARNING"),
-            # semgrep fills a message's $METAVARS with the matched code: it can hold the secret,
-            # and matches are cached, so it is redacted before anything keeps it
-            message=redact_message(str(extra.get("message", "")), rule),
+            message=extra.get("message", ""),
         ))
     for error in data.get("errors", []):
         path = names.get(_rel(error.get("path", "") or ""))
