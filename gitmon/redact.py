@@ -92,10 +92,15 @@ def redact(text: str) -> str:
 
 
 def redact_code(code: str, rule: str) -> str:
-    """redact(), and for a credential rule every string literal of the code."""
+    """redact(), and for a credential rule every string literal of the code. A literal left
+    open on the last line (a snippet cut at its size limit) is masked to its end."""
     code = redact(code)
     if code and is_credential_rule(rule):
         code = _LITERAL.sub(lambda m: _mask_if(m, bool(m["value"])), code)
+    last = code[code.rfind("\n") + 1:]
+    for quote in "\"'`":
+        if last.count(quote) % 2 and not code.endswith(MASK):
+            code = code[:code.rfind(quote) + 1] + MASK
     return code
 
 

@@ -161,3 +161,21 @@ def test_no_generated_credential_leaks_from_a_real_review(rnd: random.Random, co
         assert leaked(seen, secrets) == []
         scanned = {s.path for s in samples if s.language in shapes.LOOP_RULES}
         assert masked_paths(repo) >= scanned     # each value was in a finding, and masked
+
+
+def test_a_snippet_cut_at_its_size_limit_does_not_leak_the_value_it_cuts(
+        repo: GitRepo, tmp_path: Path) -> None:
+    head = "import time\n\n\ndef fetch_forever(client):\n"
+    loop = "    while True:\n        try:\n" + "            # keep trying until it works\n" * 40
+    opening = '            password = "'
+    pad = 1990 - len(loop) - len(opening)         # the snippet (the loop) is cut at 2,000
+    loop += "            #" + "x" * (pad - 14) + "\n" + opening
+    repo.write("src/retry/client.py", head + loop + 'Truncated42secretValue"\n'
+               "            return client.get()\n        except ConnectionError:\n"
+               "            time.sleep(1)\n")
+    repo.commit("long loop")
+    seen = everything(repo, tmp_path)
+    assert leaked(seen, ["Truncated4"]) == []
+    (record, *_) = records(repo)
+    (cut,) = [f for f in record["findings"] if f["rule"].startswith("reliability-unbounded")]
+    assert cut["snippet"].endswith(f'password = "{MASK}')
