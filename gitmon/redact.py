@@ -14,9 +14,12 @@ import re
 
 MASK = "«redacted»"
 
-_NAME = (r"[\w.-]*(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|apikey|"
-         r"access[_-]?key|private[_-]?key|credential|auth(?:orization)?|bearer|"
-         r"session[_-]?id|cookie|signing[_-]?key|conn(?:ection)?[_-]?str(?:ing)?)[\w.-]*")
+# a whole name holding a secret word; matched atomically (a look-ahead, then the same text
+# again) so that a long run of name characters costs linear time, not cubic
+_NAME = (r"(?<![\w.-])(?=[\w.-]*?(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|"
+         r"apikey|access[_-]?key|private[_-]?key|credential|auth(?:orization)?|bearer|"
+         r"session[_-]?id|cookie|signing[_-]?key|conn(?:ection)?[_-]?str(?:ing)?))"
+         r"(?=(?P<name>[\w.-]+))(?P=name)")
 _QUOTED = r"""(?P<q>"{3}|'{3}|["'`])(?P<value>(?:\\.|(?!(?P=q))[^\s\\]){4,})(?P=q)"""
 _NAMED = re.compile(
     rf"""(?ix)(?P<head>{_NAME}["'`]?            # the name, maybe a quoted map key
@@ -27,7 +30,7 @@ _NAMED = re.compile(
     {_QUOTED}""")
 _LINE = re.compile(    # NAME=value / NAME: value lines of env, YAML, properties files
     rf"""(?imx)^(?P<head>[ \t]*(?:export[ \t]+|-[ \t]+)?{_NAME}[ \t]*[:=][ \t]*)
-    (?P<value>[^\s"'`#(){{}}\[\]]{{4,}}[^\s#]*)(?=[ \t]*(?:\#.*)?\r?$)""")
+    (?P<value>[^\s"'`#(){{}}\[\]]{{4,}})(?=[ \t]*(?:\#.*)?\r?$)""")
 _INLINE = re.compile(rf"(?i)(?P<head>(?<![\w.-]){_NAME}=)(?P<value>[^\s\"'`&;,)(]{{4,}})")
 _SPOKEN = re.compile(   # in prose or a log line: "password is hunter2x", "token: ab12cd34ef"
     rf"(?i)(?P<head>(?<![\w.-]){_NAME}(?:[ \t]+is|[ \t]*[=:])?[ \t]+)(?P<value>[^\s\"'`,;()]+)")
