@@ -88,12 +88,17 @@ def apply_suppressions(findings: Iterable[Finding], contents: Mapping[str, bytes
     A marker that is not applied (no reason, no rule named, in a string) is kept in the
     record with the reason it was not applied.
     """
+    findings = list(findings)
+    last: dict[str, int] = {}
+    for f in findings:
+        last[f.path] = max(last.get(f.path, 0), f.line)
     files: dict[str, FileMarkers] = {}
     out = []
     for f in findings:
         if f.path in contents:
             if f.path not in files:
-                files[f.path] = FileMarkers(f.path, contents[f.path].decode("utf-8", "replace"))
+                text = contents[f.path].decode("utf-8", "replace")
+                files[f.path] = FileMarkers(f.path, text, upto=last[f.path])
             marker = files[f.path].find(f.line, f.rule)
             if marker is not None and marker.applies:
                 f = replace(f, suppressed=True, suppression=marker.text)

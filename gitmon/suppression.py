@@ -38,8 +38,10 @@ class Marker:
 class FileMarkers:
     """The markers of one file, lexed once for all of its findings."""
 
-    def __init__(self, path: str, text: str) -> None:
-        self.lines = text.split("\n")
+    def __init__(self, path: str, text: str, upto: int | None = None) -> None:
+        """upto: the last line any finding needs (what follows cannot change its comments)."""
+        self.lines = text.split("\n")[:upto]
+        text = "\n".join(self.lines)
         lowered = text.lower()
         self.any = any(word in lowered for word in MARKER_WORDS)
         self.spans = comment_spans(text, comment_syntax(path)) if self.any else {}

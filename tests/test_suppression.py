@@ -11,6 +11,7 @@ import jsonschema
 from conftest import GitRepo
 
 from gitmon.reports.markdown import summary
+from gitmon.reports.text import render_compact
 from gitmon.suppression import IN_STRING, NO_REASON, NO_RULE, STAR, FileMarkers
 
 RULE = "security-secret-logged-python"
@@ -139,6 +140,7 @@ def test_every_report_says_why_a_marker_was_not_applied(repo: GitRepo, tmp_path:
     (finding,) = by_path(record, RULE).values()
     assert finding["suppression_problem"] == NO_REASON
     assert NOTE in summary(record, [], {})
+    assert f"({NOTE})" in render_compact(record, colour=False)     # what the git hook prints
     sarif = json.loads(outputs["sarif"].read_text())
     jsonschema.Draft4Validator(SCHEMA).validate(sarif)
     (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == RULE]
