@@ -16,7 +16,7 @@ from gitmon.suppression import IN_STRING, NO_REASON, NO_RULE, STAR, FileMarkers
 
 RULE = "security-secret-logged-python"
 HEAD = "import logging\nlog = logging.getLogger(__name__)\n\n\ndef call(api_token):\n"
-SCHEMA = json.loads(Path("/work/shared/schemas/sarif-schema-2.1.0.json").read_text())
+SCHEMA = json.loads((Path(__file__).with_name("schemas") / "sarif-schema-2.1.0.json").read_text())
 
 
 def check(repo: GitRepo, *args: str) -> dict[str, Any]:
