@@ -14,7 +14,7 @@ from gitmon import gitio
 from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
-from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code
+from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code, redact_matches
 from gitmon.policy import Policy, Severity
 from gitmon.routing import Routing, route
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
@@ -149,7 +149,7 @@ class _Scan:
             return self.matches, run.failure, self.engine
         notes.update(run.notes)
         for path in self.todo:
-            found = run.matches.get(path, [])
+            found = redact_matches(run.matches.get(path, []), self.todo[path])
             self.matches[path] = found
             if path not in run.notes:
                 self.cache.put(self.keys[path], [m.to_json() for m in found])
