@@ -16,9 +16,8 @@ from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
 from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code
 from gitmon.policy import Policy, Severity
-from gitmon.routing import Routing, route
+from gitmon.routing import Routing, route_and_read
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
-from gitmon.sources import read_contents
 from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
@@ -61,9 +60,8 @@ def now() -> str:
 def review(change: Change, policy: Policy, reader: Reader, options: Options,
            cache_dir: Path | None = None) -> Review:
     started = now()
-    routing = route(policy, change.files)
+    routing, contents, notes = route_and_read(policy, change)   # by path, then by content
     routed = [f for f in change.files if f.path in routing.file_areas]
-    contents, notes = read_contents(change, routed, policy.settings.max_file_size)
     for path, data in contents.items():
         try:
             data.decode("utf-8")
