@@ -132,6 +132,7 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
                              "reason": "no routed files", "title": title}
                       for name, title in titles.items()},
         "findings": [], "unrouted": len(names), "policy": table["origin"], "filter_dropped": 0,
+        "tests_dropped": 0,
         "engine": {"cached": 0, "scanned": 0, "rules": 0}, "degraded": None, "verdict": "pass",
     }
     records.write(records.records_dir(Path(root), str(table["records"])), record)

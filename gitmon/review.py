@@ -18,6 +18,7 @@ from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_co
 from gitmon.policy import Policy, Severity
 from gitmon.routing import Routing, route_and_read
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
+from gitmon.testcode import drop_test_findings
 from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class Review:
     finished_at: str = ""
     dropped: int = 0                   # findings outside the diff filter
     engine: dict[str, object] = field(default_factory=dict)
+    tests_dropped: int = 0             # findings in test code its reviewer does not gate
 
 
 def now() -> str:
@@ -86,13 +88,14 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
             else:
                 dropped += 1
     findings += builtin
+    findings, tests_dropped = drop_test_findings(findings, policy, contents)
     findings = apply_suppressions(findings, contents)
     findings = [_baselined(f, options.baseline) for f in findings]
     findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
     pending = _pending(routing, ruleset, contents, failure)
     results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on)
     return Review(change, policy, routing, findings, results, verdict, notes, failure,
-                  options.source, started, now(), dropped, engine)
+                  options.source, started, now(), dropped, engine, tests_dropped)
 
 
 class _Scan:
