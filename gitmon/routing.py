@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from gitmon import signals
+from gitmon import gitio, signals
 from gitmon.change import Change, FileChange
 from gitmon.policy import Policy
 from gitmon.sources import read_contents
@@ -59,7 +60,19 @@ def needs_content(policy: Policy, files: Iterable[FileChange]) -> list[FileChang
     if not table:
         return []
     return [f for f in files if f.special is None
+            and signals.extension(f.path) in signals.READABLE   # cheap first: no glob matched
             and signals.wants(table, f.path, path_areas(policy, f.path, f.old_path))]
+
+
+def signal_blobs(policy: Policy, root: Path, changes: Sequence[Change]) -> dict[str, bytes]:
+    """blob -> content, for every file of changes a signal must read (a history's batch:
+    two git processes, whatever the number of commits). Skipped as `read_contents` does."""
+    wanted = sorted({f.new_blob for c in changes for f in needs_content(policy, c.files)
+                     if f.new_blob})
+    sizes = gitio.blob_sizes(root, wanted)
+    small = [s for s in wanted if sizes.get(s, 0) <= policy.settings.max_file_size]
+    return {sha: data for sha, data in gitio.read_blobs(root, small).items()
+            if b"\0" not in data[:8192]}
 
 
 def route_paths(policy: Policy, paths: Iterable[str],

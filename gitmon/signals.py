@@ -35,24 +35,30 @@ def extension(path: str) -> str:
 class Signal:
     """One named regex and the extensions it reads (empty: every readable extension)."""
 
-    __slots__ = ("exts", "name", "regex")
+    __slots__ = ("_regex", "exts", "name", "pattern")
 
     def __init__(self, name: str, pattern: str, exts: Iterable[str] = ()) -> None:
-        self.name = name
-        self.regex = re.compile(pattern, re.MULTILINE)
-        self.exts = frozenset(exts)
+        self.name, self.pattern, self.exts = name, pattern, frozenset(exts)
+        self._regex: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        # compiled on first use: compiling every signal costs more than the hook's whole run
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, re.MULTILINE)
+        return self._regex
 
     def reads(self, ext: str) -> bool:
         return ext in READABLE and (not self.exts or ext in self.exts)
 
     def to_json(self) -> list[object]:
-        return [self.name, self.regex.pattern, sorted(self.exts)]
+        return [self.name, self.pattern, sorted(self.exts)]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Signal) and self.to_json() == other.to_json()
 
     def __hash__(self) -> int:
-        return hash((self.name, self.regex.pattern, self.exts))
+        return hash((self.name, self.pattern, self.exts))
 
     def __repr__(self) -> str:
         return f"Signal({self.name!r})"
@@ -110,6 +116,7 @@ def parse(v: _Validator, node: yaml.Node, trail: str) -> tuple[Signal, ...]:
         exts = _exts(v, keys["ext"][1], f"{sub}.ext") if "ext" in keys else []
         try:
             out.append(Signal(name, pattern, exts))
+            out[-1].regex   # noqa: B018 - compiled now, so a bad pattern is named at load
         except re.error as exc:
             raise v.fail(keys["regex"][1], f"{sub}.regex",
                          f"bad regex `{pattern}` in signal `{name}`: {exc}",

@@ -134,3 +134,27 @@ def test_signal_json_round_trip_keeps_the_match() -> None:
     again = signals.from_json([signal.to_json()])[0]
     assert again == signal and again.reads("yaml") and not again.reads("py")
     assert signals.match({"d": (again,)}, "a.yaml", b"x: 1\nkind: Job\n") == {"d": "k"}
+
+
+def test_audit_routes_each_commit_by_content_too(repo: GitRepo) -> None:
+    repo.write("src/app/plain.py", TOKEN_LOG)
+    plain = repo.commit("no signal: unrouted")
+    repo.write("src/app/client.py", "import tenacity\n" + TOKEN_LOG)
+    claimed = repo.commit("imports tenacity")
+    repo.write("docs/a.md", "# a\n")
+    repo.commit("docs")
+    (repo.path / "src" / "app" / "moved").mkdir()
+    repo.git("mv", "src/app/client.py", "src/app/moved/client.py")
+    moved = repo.commit("pure rename of a content-routed file")
+    result = repo.gitmon("audit", "--format", "json", f"{plain}~1..HEAD")
+    assert result.code == 0, result.err
+    summary = json.loads(result.out)
+    assert {b["commit"] for b in summary["blocked"]} == {claimed}
+    ledger = [json.loads(line) for line in
+              (repo.path / ".gitmon" / "ledger.jsonl").read_text().splitlines()]
+    records = {e["head"]: json.loads((repo.path / ".gitmon" / e["record"]).read_text())
+               for e in ledger}
+    assert records[plain]["change"]["files"][0]["areas"] == []
+    assert records[claimed]["change"]["files"][0]["areas"] == ["retry"]
+    assert records[moved]["change"]["files"][0]["areas"] == ["retry"]
+    assert records[moved]["verdict"] == "pass"
