@@ -158,3 +158,16 @@ def test_audit_routes_each_commit_by_content_too(repo: GitRepo) -> None:
     assert records[claimed]["change"]["files"][0]["areas"] == ["retry"]
     assert records[moved]["change"]["files"][0]["areas"] == ["retry"]
     assert records[moved]["verdict"] == "pass"
+
+
+def test_removing_a_signal_in_a_change_weakens_the_gate(repo: GitRepo) -> None:
+    repo.write("gitmon.yml", default_policy_text())
+    repo.commit("policy")
+    line = "      - {name: tenacity, ext: [py], regex: '^\\s*(?:from|import)\\s+tenacity\\b'}\n"
+    assert line in default_policy_text()
+    repo.write("gitmon.yml", default_policy_text().replace(line, ""))
+    repo.commit("stop watching tenacity users")
+    result = repo.gitmon("check", "--commit", "HEAD", "--no-record", "--format", "json")
+    assert result.code == 1, result.err
+    [hit] = [f for f in json.loads(result.out)["findings"] if f["rule"] == "policy-weakened"]
+    assert "content signal `tenacity` removed or changed in area `retry`" in hit["message"]
