@@ -17,13 +17,13 @@ if TYPE_CHECKING:
     from gitmon.policy import Policy
 
 _TEST_PATH = re.compile(
-    r"(^|/)(tests?|__tests__|__mocks__|spec|specs|e2e|testdata|testing)/"  # test folders;
-    r"|(^|/)src/(test|it|integrationTest)/"        # src/test/java, Rust tests/ among them
-    r"|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$"                       # pytest
+    r"(^|/)(tests?|__tests__|__mocks__|spec|specs|e2e|testdata|testing)/"  # src/test/java, Rust tests/
+    r"|(^|/)src/(it|integrationTest)/"                                      # Maven/Gradle integration
+    r"|(^|/)(test_[^/]*|[^/]*_tests?|tests?|conftest)\.py$"                 # pytest, unittest, Django
     r"|_test\.go$"                                                          # go test
-    r"|\.(test|spec)\.[cm]?[jt]sx?$"                                        # jest, mocha
+    r"|\.(test|spec)\.[cm]?[jt]sx?$"                                        # jest, mocha, vitest
     r"|(^|/)[^/]*(Test|Tests|IT)\.(java|kt|scala|groovy)$"                 # JUnit
-    r"|_spec\.rb$")
+    r"|_spec\.rb$")                                                         # RSpec
 # `#[cfg(test)] mod tests {`: a Rust unit-test module inside a production file
 _CFG_TEST_MOD = re.compile(
     rb"^[ \t]*#\[cfg\(test\)\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{",

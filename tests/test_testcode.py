@@ -36,7 +36,7 @@ pub fn after() {}
     "conftest.py", "src/conftest.py", "retry/backoff_test.go", "web/retry.spec.ts",
     "web/retry.test.js", "web/__tests__/retry.ts", "src/test/java/a/RetryTest.java",
     "src/test/java/a/Helper.java", "crate/tests/retry.rs", "test/integration/limit.go",
-    "services/api/RetryServiceTest.java"])
+    "services/api/RetryServiceTest.java", "app/tests.py"])
 def test_each_languages_test_layout_is_test_code(path: str) -> None:
     assert testcode.is_test_path(path)
 
@@ -176,3 +176,25 @@ def test_a_pure_rename_raises_no_missing_test_change(repo: GitRepo) -> None:
     repo.write("src/retry/http_client.py", "DELAY = 2\n")
     repo.commit("edit")
     assert [f["path"] for f in missing_tests(repo, "--commit", "HEAD")] == ["src/retry/http_client.py"]
+
+
+RUST_LOGS = """pub fn call(api_token: &str) {
+    debug!("retrying with token {}", api_token);
+}
+
+#[cfg(test)]
+mod tests {
+    fn fake(api_token: &str) {
+        debug!("retrying with token {}", api_token);
+    }
+}
+"""
+
+
+def test_a_rust_cfg_test_module_is_not_gated_but_the_rest_of_the_file_is(repo: GitRepo) -> None:
+    repo.write("crate/src/retry.rs", RUST_LOGS)
+    repo.git("add", "-A")
+    _, data = record_of(repo, "--staged")
+    lines = [f["line"] for f in data["findings"] if f["rule"] == "security-secret-logged-rust"]
+    assert lines == [2]
+    assert data["tests_dropped"] >= 1
