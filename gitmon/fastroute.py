@@ -47,7 +47,8 @@ class Table:
 
         from gitmon import gitio
 
-        want = [p for s, p in names if s[:1] in "AMT" and signals.wants(self.signals, p, self.areas_of(p))]
+        want = [p for s, p in names if s[:1] in "AMT" and signals.extension(p) in signals.READABLE
+                and signals.wants(self.signals, p, self.areas_of(p))]
         if any("\n" in p for p in want):
             return False      # cat-file reads one name a line: let the full path decide
         try:

@@ -165,6 +165,9 @@ def test_rename_out_of_a_watched_area_is_routed_by_its_old_path(repo: GitRepo) -
     plan = json.loads(repo.gitmon("route", "--commit", "HEAD", "--json").out)
     assert plan["areas"]["retry"]["files"] == ["src/app/client.py"]
     assert plan["unrouted"] == []
+    out = repo.gitmon("route", "--commit", "HEAD").out
+    assert "retry -> reliability, security, production\n" \
+           "    src/app/client.py  (renamed from src/retry/client.py)\n" in out
 
 
 def test_a_pure_rename_raises_no_missing_test_change(repo: GitRepo) -> None:

@@ -35,9 +35,10 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     click.echo(f"policy: {policy.origin}")
     if not plan.area_files:
         click.echo("no changed file falls in a watched area")
+    renamed = {f.path: f.old_path for f in change.files if f.old_path}
     for area, files in plan.area_files.items():
         click.echo(f"{area} -> {', '.join(policy.areas[area].reviewers)}")
-        _area_files(plan, area, files)
+        _area_files(plan, area, files, renamed)
     for reviewer, files in plan.reviewer_files.items():
         click.echo(f"reviewer {reviewer}: {len(files)} file(s)")
     click.echo(f"unrouted: {len(plan.unrouted)} file(s)")
@@ -46,11 +47,12 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     return 0
 
 
-def _area_files(plan: Routing, area: str, files: tuple[str, ...]) -> None:
+def _area_files(plan: Routing, area: str, files: tuple[str, ...],
+                renamed: dict[str, str]) -> None:
     by_path = [p for p in files if plan.signal(p, area) is None]
     by_content = [p for p in files if plan.signal(p, area) is not None]
-    for path in by_path:
-        click.echo(f"    {path}")
+    for path in by_path:   # a rename says where from: its old path may be what matched
+        click.echo(f"    {path}" + (f"  (renamed from {renamed[path]})" if path in renamed else ""))
     if by_content:
         click.echo("  by content:")
         for path in by_content:
