@@ -58,6 +58,7 @@ def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
         "unrouted": len(routing.unrouted),
         "policy": review.policy.origin,
         "filter_dropped": review.dropped,
+        "tests_dropped": review.tests_dropped,
         "engine": review.engine,
         "degraded": {"reason": review.degraded} if review.degraded else None,
         "verdict": review.verdict.value,

@@ -1,4 +1,7 @@
-"""`gitmon route`: print the routing plan (area -> reviewers -> files); run no rule."""
+"""`gitmon route`: print the routing plan (area -> reviewers -> files); run no rule.
+
+Each area lists the files its paths matched, then (under "by content:") those its
+content signals matched, with the signal that did."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import click
 
 from gitmon import gitio
 from gitmon.policy import load_policy
-from gitmon.routing import route
+from gitmon.routing import Routing, route_and_read
 from gitmon.selection import Selector
 
 
@@ -17,10 +20,13 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     root = gitio.toplevel(cwd)
     policy = load_policy(root, policy_path)
     change = selector.change(root)
-    plan = route(policy, change.files)
+    plan, _, _ = route_and_read(policy, change)
     if as_json:
         click.echo(json.dumps({
-            "areas": {a: {"reviewers": list(policy.areas[a].reviewers), "files": list(fs)}
+            "areas": {a: {"reviewers": list(policy.areas[a].reviewers), "files": list(fs),
+                          "by_path": [p for p in fs if plan.signal(p, a) is None],
+                          "by_content": {p: plan.signal(p, a) for p in fs
+                                         if plan.signal(p, a) is not None}}
                       for a, fs in plan.area_files.items()},
             "reviewers": {r: list(fs) for r, fs in plan.reviewer_files.items()},
             "unrouted": list(plan.unrouted),
@@ -29,13 +35,25 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     click.echo(f"policy: {policy.origin}")
     if not plan.area_files:
         click.echo("no changed file falls in a watched area")
+    renamed = {f.path: f.old_path for f in change.files if f.old_path}
     for area, files in plan.area_files.items():
         click.echo(f"{area} -> {', '.join(policy.areas[area].reviewers)}")
-        for path in files:
-            click.echo(f"    {path}")
+        _area_files(plan, area, files, renamed)
     for reviewer, files in plan.reviewer_files.items():
         click.echo(f"reviewer {reviewer}: {len(files)} file(s)")
     click.echo(f"unrouted: {len(plan.unrouted)} file(s)")
     for path in plan.unrouted:
         click.echo(f"    {path}")
     return 0
+
+
+def _area_files(plan: Routing, area: str, files: tuple[str, ...],
+                renamed: dict[str, str]) -> None:
+    by_path = [p for p in files if plan.signal(p, area) is None]
+    by_content = [p for p in files if plan.signal(p, area) is not None]
+    for path in by_path:   # a rename says where from: its old path may be what matched
+        click.echo(f"    {path}" + (f"  (renamed from {renamed[path]})" if path in renamed else ""))
+    if by_content:
+        click.echo("  by content:")
+        for path in by_content:
+            click.echo(f"    {path}  (signal: {plan.signal(path, area)})")
