@@ -18,7 +18,7 @@ from gitmon.errors import FatalError
 from gitmon.records import save
 
 MAX_ENTRIES = 20_000
-VERSION = 1
+VERSION = 2   # 2: matches are kept redacted (entries of 1 may hold secrets in messages)
 
 
 def key(path: str, content: bytes, ruleset: str, entry: str = "") -> str:
