@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitmon import cache as cache_mod
-from gitmon import gitio
+from gitmon import gitio, unreviewed
 from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
@@ -63,14 +63,16 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     started = now()
     routing = route(policy, change.files)
     routed = [f for f in change.files if f.path in routing.file_areas]
-    contents, notes = read_contents(change, routed, policy.settings.max_file_size)
+    contents, notes, skipped = read_contents(change, routed, policy.settings.max_file_size)
     for path, data in contents.items():
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
             notes[path] = "non-utf8: scanned as bytes"
     mode = options.filter or policy.settings.filter
-    by_path = {f.path: f for f in routed}
+    # git gave no line diff for a file it calls binary that is text (a `binary` attribute):
+    # all of it counts, so an attribute cannot hide a finding
+    by_path = {f.path: replace(f, whole=True) if f.binary else f for f in routed}
     ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
     if options.prelaunched is not None:
         options.prelaunched.remember(set(routing.reviewer_files), ruleset)
@@ -78,7 +80,9 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
                  cache_dir if options.use_cache else None, options.engine_off,
                  options.prelaunched)
     builtin = _builtin(change, routing, policy, contents)     # while semgrep runs
-    matches, failure, engine = scan.finish(notes)
+    matches, failure, engine, engine_notes = scan.finish()
+    notes.update(engine_notes)
+    skipped.update(engine_notes)
     findings: list[Finding] = []
     dropped = 0
     for path, found in matches.items():
@@ -92,7 +96,9 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     findings = [_baselined(f, options.baseline) for f in findings]
     findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
     pending = _pending(routing, ruleset, contents, failure)
-    results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on)
+    missed = unreviewed.by_reviewer(policy, routing, ruleset, skipped)
+    results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on,
+                             missed)
     return Review(change, policy, routing, findings, results, verdict, notes, failure,
                   options.source, started, now(), dropped, engine)
 
@@ -139,21 +145,22 @@ class _Scan:
             return
         self.job = semgrep.SemgrepJob(executable, rules, config, self.todo, timeout)
 
-    def finish(self, notes: dict[str, str],
-               ) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object]]:
+    def finish(self) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object],
+                              dict[str, str]]:
+        """Matches per file, why the engine failed, its figures, and the files it could
+        not fully scan (never cached: the next run tries them again)."""
         if self.job is None:
-            return self.matches, self.failure, self.engine
+            return self.matches, self.failure, self.engine, {}
         run = self.job.wait()
         self.engine.update(entry=run.entry, seconds=round(time.perf_counter() - self.started, 3))
         if run.failure:
-            return self.matches, run.failure, self.engine
-        notes.update(run.notes)
+            return self.matches, run.failure, self.engine, {}
         for path in self.todo:
             found = run.matches.get(path, [])
             self.matches[path] = found
             if path not in run.notes:
                 self.cache.put(self.keys[path], [m.to_json() for m in found])
-        return self.matches, None, self.engine
+        return self.matches, None, self.engine, run.notes
 
 
 def _to_findings(path: str, found: list[semgrep.Match], ruleset: RuleSet, routing: Routing,

@@ -61,6 +61,8 @@ def render_compact(record: dict[str, Any], colour: bool) -> str:
              for f in record["findings"] if not f["suppressed"] and not f.get("baselined")]
     if record["degraded"]:
         lines.append(paint(f"degraded: {record['degraded']['reason']}", "pending", colour))
+    lines += [f"  {name}: {paint(r['status'], r['status'], colour)} - {r['reason']}"
+              for name, r in record["reviewers"].items() if "not fully reviewed:" in r["reason"]]
     verdict = record["verdict"]
     lines.append(f"gitmon: {paint(verdict.upper(), verdict, colour)} - {_count(record)} finding(s) in "
                  f"{sum(1 for f in record['change']['files'] if f['areas'])} routed file(s)")
