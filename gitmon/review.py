@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitmon import cache as cache_mod
-from gitmon import gitio, unreviewed
+from gitmon import gitio, helm, unreviewed
 from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
@@ -81,6 +81,7 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
                  options.prelaunched)
     builtin = _builtin(change, routing, policy, contents)     # while semgrep runs
     matches, failure, engine, engine_notes = scan.finish()
+    notes.update({path: helm.NOTE for path in scan.templates})
     notes.update(engine_notes)
     skipped.update(engine_notes)
     findings: list[Finding] = []
@@ -113,7 +114,10 @@ class _Scan:
         self.keys: dict[str, str] = {}
         self.matches: dict[str, list[semgrep.Match]] = {}
         self.todo: dict[str, bytes] = {}
+        self.templates = {p for p, data in contents.items() if helm.is_template(p, data)}
         for path, data in contents.items():
+            if path in self.templates:     # the engine sees the tolerant reading, cached as such
+                data = helm.tolerant(data)
             reviewers = frozenset(routing.reviewer_files) & routing.owners(path, policy)
             self.keys[path] = cache_mod.key(path, data, ruleset.digest(reviewers))
             hit = self.cache.get(self.keys[path])
@@ -160,7 +164,9 @@ class _Scan:
             self.matches[path] = found
             if path not in run.notes:
                 self.cache.put(self.keys[path], [m.to_json() for m in found])
-        return self.matches, None, self.engine, run.notes
+        missed = {p: f"{n} ({helm.NOTE})" if p in self.templates else n
+                  for p, n in run.notes.items()}
+        return self.matches, None, self.engine, missed
 
 
 def _to_findings(path: str, found: list[semgrep.Match], ruleset: RuleSet, routing: Routing,

@@ -12,12 +12,10 @@ from collections.abc import Mapping
 
 from gitmon.engines.builtin.confignodes import config_format
 from gitmon.languages import languages_of
-from gitmon.policy import Policy
+from gitmon.policy import BUILTIN_PACKS, POLICY_FILE, Policy
 from gitmon.routing import Routing
 from gitmon.rulesets import RuleSet
 
-# built-in checks that read a config file's content (missing-test-change reads none)
-CONFIG_CHECKS = frozenset({"unsafe-config", "policy-weakened"})
 SHOWN = 3     # files named in a reviewer's reason; every file's note is in the record
 
 
@@ -38,7 +36,18 @@ def reads(policy: Policy, ruleset: RuleSet, reviewer: str, path: str) -> bool:
     if any(reviewer in r.reviewers for r in ruleset.for_languages(languages_of([path]))):
         return True
     checks = {c.id for c in policy.reviewers[reviewer].checks}
-    return bool(checks & CONFIG_CHECKS) and config_format(path) is not None
+    if "unsafe-config" in checks and config_format(path) is not None:
+        return True
+    return "policy-weakened" in checks and is_gate_file(policy, path)
+
+
+def is_gate_file(policy: Policy, path: str) -> bool:
+    """The files policy-weakened reads: the policy, the baseline and custom rule files."""
+    if path in (POLICY_FILE, policy.settings.baseline):
+        return True
+    entries = {e.rstrip("/") for r in policy.reviewers.values() for e in r.rules
+               if e not in BUILTIN_PACKS}
+    return any(path == e or path.startswith(e + "/") for e in entries)
 
 
 def describe(missed: list[tuple[str, str]]) -> str:

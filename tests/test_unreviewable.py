@@ -21,11 +21,42 @@ from gitmon.policy import default_policy_text
 BIG = TOKEN_LOG + "# padding\n" * 200          # ~2.1 KB, over a 1000-byte limit
 NUL_JS = ('// build marker \x00\nfunction call(token) {\n'
           '  console.log("retrying with token " + token);\n}\n')
-HELM = ('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n'
-        '  name: {{ include "app.fullname" . }}\n  labels:\n'
-        '    {{- include "app.labels" . | nindent 4 }}\nspec:\n  template:\n    spec:\n'
-        '      containers:\n        - name: app\n'
-        '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n')
+HELM = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "app.fullname" . }}
+  labels:
+    {{- include "app.labels" . | nindent 4 }}
+spec:
+  {{- if not .Values.autoscaling.enabled }}
+  replicas: {{ .Values.replicaCount }}
+  {{- end }}
+  template:
+    spec:
+      containers:
+        - name: {{ .Chart.Name }}
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+          livenessProbe:
+            {{- toYaml .Values.livenessProbe | nindent 12 }}
+          readinessProbe:
+            {{- toYaml .Values.readinessProbe | nindent 12 }}
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+        - name: sidecar
+          image: "busybox:latest"
+"""
+# an if/else whose branches are indented differently: no YAML even with the actions blanked
+HELM_BROKEN = """\
+apiVersion: apps/v1
+kind: Deployment
+spec:
+  {{- if .Values.fixed }}
+  replicas: 1
+  {{- else }}
+    replicas: {{ .Values.replicaCount }}
+  {{- end }}
+"""
 
 
 def policy(**settings: object) -> str:
@@ -153,7 +184,7 @@ def test_an_engine_timeout_on_a_file_leaves_its_reviewers_pending(
 
 
 def test_helm_templates_and_broken_yaml_are_pending_never_passed(repo: GitRepo) -> None:
-    repo.write("deploy/chart/templates/deployment.yaml", HELM)
+    repo.write("deploy/chart/templates/deployment.yaml", HELM_BROKEN)
     repo.write("deploy/chart/templates/_helpers.tpl", '{{- define "app.labels" -}}\n{{- end }}\n')
     repo.write("k8s/broken.yaml", "apiVersion: v1\nkind: [Service\n")
     repo.commit("chart")
@@ -161,10 +192,29 @@ def test_helm_templates_and_broken_yaml_are_pending_never_passed(repo: GitRepo) 
     assert code == 3
     status, reason = reasons(record)["deployment"]
     assert status == "pending"
-    assert "deploy/chart/templates/deployment.yaml (unparsable: semgrep " in reason
+    assert ("deploy/chart/templates/deployment.yaml (unparsable: semgrep Other syntax error at "
+            "line 5 (a Helm template: read with its {{ }} actions as placeholders))") in reason
     assert "k8s/broken.yaml (unparsable: semgrep " in reason
     assert "_helpers.tpl" not in reason
     assert note(record, "k8s/broken.yaml").endswith("at line 2")
+    assert reasons(record)["security"] == ("passed", "no findings")   # no YAML rules
+
+
+def test_helm_templates_are_reviewed_at_their_real_lines(repo: GitRepo) -> None:
+    repo.write("deploy/chart/templates/deployment.yaml", HELM)
+    repo.commit("chart")
+    code, record = check(repo, "--commit", "HEAD")
+    assert code == 1
+    errors = [(f["rule"], f["line"], f["snippet"]) for f in record["findings"]
+              if f["severity"] == "error"]
+    assert errors == [
+        ("deployment-k8s-missing-readiness-probe", 22, "        - name: sidecar\n"
+                                                       '          image: "busybox:latest"'),
+        ("deployment-k8s-image-latest-tag", 23, '          image: "busybox:latest"')]
+    assert note(record, "deploy/chart/templates/deployment.yaml") == (
+        "a Helm template: read with its {{ }} actions as placeholders")
+    # the templated container has its probes and a templated tag: no error on it
+    assert not [f for f in record["findings"] if f["line"] < 22 and f["severity"] == "error"]
 
 
 @pytest.mark.parametrize("corrupt", [
@@ -219,3 +269,29 @@ def test_a_binary_attribute_cannot_hide_a_text_file(repo: GitRepo) -> None:
     code, record = check(repo, "--commit", "HEAD")
     assert code == 1
     assert ("src/retry/client.py", 6) in [(f["path"], f["line"]) for f in record["findings"]]
+
+
+def test_a_change_that_accepts_unreviewable_files_weakens_the_gate(repo: GitRepo) -> None:
+    repo.write("gitmon.yml", policy(on_unreviewable="pending"))
+    base = repo.commit("policy")
+    repo.write("gitmon.yml", policy(on_unreviewable="pass"))
+    head = repo.commit("accept skipping")
+    repo.git("checkout", "-q", base)
+    code, record = check(repo, "--range", f"{base}..{head}")
+    assert code == 1
+    [hit] = [f for f in record["findings"] if f["rule"] == "policy-weakened"]
+    assert (hit["severity"], hit["line"]) == ("error", 72)
+    assert "settings.on_unreviewable relaxed from pending to pass" in hit["message"]
+
+
+def test_a_gate_file_too_big_to_read_is_not_a_way_around_policy_weakened(repo: GitRepo) -> None:
+    repo.write("gitmon.yml", policy(max_file_size=5000))
+    base = repo.commit("policy")
+    weakened = policy(max_file_size=5000).replace("block_on: error", "block_on: never")
+    repo.write("gitmon.yml", weakened + "# padding\n" * 300)
+    head = repo.commit("weaken, padded past max_file_size")
+    repo.git("checkout", "-q", base)
+    code, record = check(repo, "--range", f"{base}..{head}")
+    assert code == 3
+    status, reason = reasons(record)["security"]
+    assert status == "pending" and reason.startswith("not fully reviewed: gitmon.yml (huge: ")
