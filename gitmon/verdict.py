@@ -69,10 +69,13 @@ def judge(policy: Policy, reviewer_files: Mapping[str, tuple[str, ...]],
     return results, Verdict.PASS
 
 
+UNREVIEWED = "not fully reviewed:"   # the reports find these reasons by this phrase
+
+
 def _status(blocking: list[Finding], failure: str | None, missed: str | None,
             settings: Settings) -> tuple[Status, str]:
     """Blocking findings first; then the engine's failure; then files it could not read."""
-    also = f"; not fully reviewed: {missed}" if missed else ""
+    also = f"; {UNREVIEWED} {missed}" if missed else ""
     if blocking:
         worst = max(blocking, key=lambda f: f.severity)
         return Status.FAILED, (f"{len(blocking)} blocking finding(s), first: {worst.rule} at "
@@ -82,8 +85,8 @@ def _status(blocking: list[Finding], failure: str | None, missed: str | None,
     if missed is None:
         return Status.PASSED, ""
     if settings.on_unreviewable == "block":
-        return Status.FAILED, f"not fully reviewed: {missed} (settings.on_unreviewable: block)"
+        return Status.FAILED, f"{UNREVIEWED} {missed} (settings.on_unreviewable: block)"
     if settings.on_unreviewable == "pass":
-        return Status.PASSED, (f"; not reviewed, accepted by settings.on_unreviewable: pass: "
-                               f"{missed}")
-    return Status.PENDING, f"not fully reviewed: {missed}"
+        return Status.PASSED, (f"; {UNREVIEWED} {missed} - accepted by "
+                               "settings.on_unreviewable: pass")
+    return Status.PENDING, f"{UNREVIEWED} {missed}"

@@ -132,8 +132,8 @@ def test_on_unreviewable_says_what_a_skipped_file_means(repo: GitRepo, mode: str
     assert got_status == status
     assert "src/retry/client.js (binary: a NUL byte in the first 8 KiB)" in reason
     if mode == "pass":
-        assert reason.startswith("no findings; not reviewed, accepted by "
-                                 "settings.on_unreviewable: pass")
+        assert reason.startswith("no findings; not fully reviewed: src/retry/client.js")
+        assert reason.endswith(" - accepted by settings.on_unreviewable: pass")
 
 
 def test_a_bad_on_unreviewable_is_a_policy_error(repo: GitRepo) -> None:
@@ -181,6 +181,15 @@ def test_an_engine_timeout_on_a_file_leaves_its_reviewers_pending(
     run = run_ci(repo, "pull_request", pull_request(base, head))
     assert run.code == 3, run.err
     assert run.record()["reviewers"]["security"]["status"] == "pending"
+    assert [a for a in run.annotations if a.startswith(
+        "::error title=gitmon::security: pending - not fully reviewed: src/retry/client.py "
+        "(engine timeout: semgrep gave up on rule(s) ")]
+    sarif = json.loads(Path(run.outputs["sarif"]).read_text())
+    told = [n["message"]["text"] for n in sarif["runs"][0]["invocations"][0].get(
+        "toolExecutionNotifications", [])]
+    assert any(t.startswith("security: pending - not fully reviewed: src/retry/client.py")
+               for t in told)
+    assert "| not fully reviewed: src/retry/client.py (engine timeout" in run.summary
 
 
 def test_helm_templates_and_broken_yaml_are_pending_never_passed(repo: GitRepo) -> None:
