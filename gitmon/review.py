@@ -96,7 +96,7 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     findings = apply_suppressions(findings, contents)
     findings = [_baselined(f, options.baseline) for f in findings]
     findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
-    pending = _pending(routing, ruleset, contents, failure)
+    pending = unreviewed.engine_failed(routing, ruleset, contents.keys(), failure)
     missed = unreviewed.by_reviewer(policy, routing, ruleset, skipped)
     results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on,
                              missed)
@@ -213,18 +213,6 @@ def _old_reader(change: Change) -> Callable[[str], bytes | None]:
             return gitio.read_blobs(change.root, [f.old_blob]).get(f.old_blob)
         return None
     return read
-
-
-def _pending(routing: Routing, ruleset: RuleSet, contents: dict[str, bytes],
-             failure: str | None) -> dict[str, str]:
-    if failure is None:
-        return {}
-    pending = {}
-    for name, files in routing.reviewer_files.items():
-        langs = languages_of([p for p in files if p in contents])
-        if any(name in r.reviewers for r in ruleset.for_languages(langs)):
-            pending[name] = f"degraded: {failure}"
-    return pending
 
 
 def _baselined(f: Finding, baseline: frozenset[str]) -> Finding:

@@ -8,7 +8,7 @@ JavaScript rules; a PNG in a watched folder is nobody's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from gitmon.engines.builtin.confignodes import config_format
 from gitmon.languages import languages_of
@@ -29,6 +29,20 @@ def by_reviewer(policy: Policy, routing: Routing, ruleset: RuleSet,
         if missed:
             out[name] = describe(missed)
     return out
+
+
+def engine_failed(routing: Routing, ruleset: RuleSet, scanned: Collection[str],
+                  failure: str | None) -> dict[str, str]:
+    """Reviewer -> `degraded: why`, for each reviewer with rules for a file the failed
+    engine was to scan."""
+    if failure is None:
+        return {}
+    pending = {}
+    for name, files in routing.reviewer_files.items():
+        langs = languages_of([p for p in files if p in scanned])
+        if any(name in r.reviewers for r in ruleset.for_languages(langs)):
+            pending[name] = f"degraded: {failure}"
+    return pending
 
 
 def reads(policy: Policy, ruleset: RuleSet, reviewer: str, path: str) -> bool:

@@ -241,6 +241,22 @@ def test_a_malformed_engine_result_degrades_never_crashes(
     assert reasons(record)["security"][0] == "pending"
 
 
+@pytest.mark.parametrize(("corrupt", "why"), [
+    ('s/"results":\\[/"results":[7,/', "semgrep gave a malformed result: no file path"),
+    ('s/"errors":\\[\\]/"errors":"none"/', "semgrep gave malformed output: `results` or "
+                                           "`errors` is not a list"),
+])
+def test_a_malformed_engine_report_degrades_the_run(
+        repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corrupt: str,
+        why: str) -> None:
+    monkeypatch.setenv("GITMON_SEMGREP", wrapper(tmp_path, f"{SEMGREP} \"$@\" | sed '{corrupt}'"))
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    code, record = check(repo)
+    assert code == 3
+    assert record["degraded"] == {"reason": why}
+    assert reasons(record)["security"] == ("pending", f"degraded: {why}")
+
+
 def test_a_merge_commit_is_judged_on_what_it_adds_beyond_its_parents(repo: GitRepo) -> None:
     repo.write("src/retry/shared.py", "def ok():\n    return 1\n")
     repo.commit("base")
