@@ -181,6 +181,16 @@ def blob_sizes(root: Path, shas: Iterable[str]) -> dict[str, int]:
     return sizes
 
 
+def merge_parents(root: Path, shas: Sequence[str]) -> dict[str, list[str]]:
+    """Merge commit -> its parents after the first, for the merges among shas (one process)."""
+    if not shas:
+        return {}
+    out = run(root, "rev-list", "--no-walk=unsorted", "--parents", "--stdin",
+              stdin=("\n".join(shas) + "\n").encode())
+    found = [line.split() for line in out.decode().splitlines()]
+    return {line[0]: line[2:] for line in found if len(line) > 2}
+
+
 def parents(root: Path, rev: str) -> list[str]:
     """Every parent of a commit, first parent first (none for a root commit)."""
     out = run(root, "rev-list", "--parents", "-n1", rev, "--")
