@@ -98,6 +98,9 @@ def test_max_file_size_applies_by_blob_size_in_every_mode(repo: GitRepo) -> None
         assert note(record, "src/retry/big.py") == f"huge: {len(BIG)} bytes > max_file_size 1000"
         assert {s for s, _ in reasons(record).values()} == {"pending"}
         assert reasons(record)["reliability"] == ("pending", want)
+    run = run_ci(repo, "pull_request", pull_request(base, repo.head()))
+    assert run.code == 3, run.err
+    assert run.record()["reviewers"]["security"]["reason"] == want
 
 
 def test_a_nul_byte_hides_nothing_but_a_png_is_nobodys_blind_spot(repo: GitRepo) -> None:
