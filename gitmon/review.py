@@ -126,6 +126,7 @@ class _Scan:
             else:
                 self.todo[path] = data
         rules = ruleset.for_languages(languages_of(list(self.todo)))
+        self.languages = {lang for r in rules for lang in r.languages}
         self.engine: dict[str, object] = {"cached": len(contents) - len(self.todo),
                                           "scanned": 0, "rules": 0}
         self.failure: str | None = None
@@ -160,6 +161,10 @@ class _Scan:
         if run.failure:
             return self.matches, run.failure, self.engine, {}
         for path in self.todo:
+            if run.scanned is not None and path not in run.scanned and path not in run.notes \
+                    and set(languages_of([path])) & self.languages:
+                # semgrep's own limits (size, minified files, ignore files) skip silently
+                run.notes[path] = "engine skipped it: semgrep did not scan this file"
             found = run.matches.get(path, [])
             self.matches[path] = found
             if path not in run.notes:

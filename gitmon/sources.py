@@ -106,6 +106,8 @@ def read_contents(change: Change, files: Iterable[FileChange], max_size: int,
             del contents[path]
     notes.update(skipped)
     return contents, notes, skipped
+
+
 def own_lines(files: list[FileChange], against: list[FileChange]) -> list[FileChange]:
     """Of a merge's diff against one parent, what it also changes against another: a file
     as that parent has it was merged from there; a line new to both is the merge's own."""

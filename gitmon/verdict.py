@@ -10,6 +10,8 @@ from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS
 from gitmon.findings import Finding
 from gitmon.policy import BLOCK_LEVELS, Policy, Reviewer, Settings, Severity
 
+UNREVIEWED = "not fully reviewed:"   # a reason naming files it could not read (reports look)
+
 
 class Status(str, enum.Enum):
     PASSED = "passed"
@@ -67,9 +69,6 @@ def judge(policy: Policy, reviewer_files: Mapping[str, tuple[str, ...]],
     if Status.PENDING in statuses:
         return results, Verdict.PENDING
     return results, Verdict.PASS
-
-
-UNREVIEWED = "not fully reviewed:"   # the reports find these reasons by this phrase
 
 
 def _status(blocking: list[Finding], failure: str | None, missed: str | None,

@@ -323,3 +323,19 @@ def test_a_gate_file_too_big_to_read_is_not_a_way_around_policy_weakened(repo: G
     assert code == 3
     status, reason = reasons(record)["security"]
     assert status == "pending" and reason.startswith("not fully reviewed: gitmon.yml (huge: ")
+
+
+def test_a_file_the_engine_skips_silently_is_not_reviewed(
+        repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # semgrep's own size limit (gitmon turns it off; a wrapper turns it back on)
+    swap = ('for a in "$@"; do shift; case "$a" in --max-target-bytes=0) '
+            'set -- "$@" --max-target-bytes=100;; *) set -- "$@" "$a";; esac; done\n')
+    monkeypatch.setenv("GITMON_SEMGREP", wrapper(tmp_path, f'{swap}exec {SEMGREP} "$@"'))
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    repo.write("src/retry/tiny.py", "x = 1\n")
+    repo.write("src/retry/notes.md", "# notes\n" * 40)     # no rules read Markdown
+    code, record = check(repo)
+    assert code == 3
+    assert reasons(record)["security"] == ("pending", "not fully reviewed: src/retry/client.py "
+                                           "(engine skipped it: semgrep did not scan this file)")
+    assert note(record, "src/retry/tiny.py") == "None" and note(record, "src/retry/notes.md") == "None"

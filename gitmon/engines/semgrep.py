@@ -41,6 +41,7 @@ class EngineRun:
     matches: dict[str, list[Match]] = field(default_factory=dict)   # path -> matches
     failure: str | None = None                                      # why it degraded
     notes: dict[str, str] = field(default_factory=dict)             # path -> engine problem
+    scanned: set[str] | None = None                                 # paths it says it scanned
     entry: str = ""
 
 
@@ -87,7 +88,16 @@ def _collect(data: dict[str, Any], names: Mapping[str, str], ids: set[str]) -> E
                 gave_up.setdefault((path, kind), []).append(rule)
     for (path, kind), rules in gave_up.items():
         _note(run, path, f"{kind}: semgrep gave up on rule(s) {', '.join(sorted(set(rules)))}")
+    run.scanned = _scanned(data.get("paths"), names)
     return run
+
+
+def _scanned(paths: Any, names: Mapping[str, str]) -> set[str] | None:
+    """The repo paths semgrep says it scanned, or None when its report does not say."""
+    scanned = paths.get("scanned") if isinstance(paths, dict) else None
+    if not isinstance(scanned, list):
+        return None
+    return {names[n] for n in (_rel(p) for p in scanned if isinstance(p, str)) if n in names}
 
 
 def _match(result: dict[str, Any], ids: set[str]) -> Match | None:
