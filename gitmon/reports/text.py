@@ -47,7 +47,8 @@ def render(record: dict[str, Any], colour: bool | None = None) -> str:
         lines.append("  fix the findings above, or suppress one with a reason: "
                      "`gitmon: ignore[RULE] why` on or above the line")
     elif verdict == "pending":
-        lines.append("  a reviewer could not finish: fix the engine problem above and run again")
+        lines.append("  a reviewer could not finish: see its reason above (fix the engine problem "
+                     "and run again; for files it cannot read, see settings.on_unreviewable)")
     return "\n".join(lines) + "\n"
 
 
