@@ -339,3 +339,13 @@ def test_a_file_the_engine_skips_silently_is_not_reviewed(
     assert reasons(record)["security"] == ("pending", "not fully reviewed: src/retry/client.py "
                                            "(engine skipped it: semgrep did not scan this file)")
     assert note(record, "src/retry/tiny.py") == "None" and note(record, "src/retry/notes.md") == "None"
+
+
+def test_the_hook_reviews_a_helm_template_at_its_real_lines(repo: GitRepo) -> None:
+    install(repo)
+    repo.write("deploy/chart/templates/deployment.yaml", HELM)
+    repo.git("add", "-A")
+    code, out = hook_commit(repo)
+    assert code == 1, out
+    assert ("deploy/chart/templates/deployment.yaml:23: error [deployment] "
+            "deployment-k8s-image-latest-tag") in out
