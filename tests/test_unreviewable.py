@@ -1,6 +1,7 @@
 """Never a silent pass: a watched file a reviewer could not read (huge, binary, unparsable,
-an engine error or timeout on it, a malformed engine result) leaves that reviewer pending,
-unless settings.on_unreviewable says otherwise; and a merge commit is judged on its own lines."""
+an engine error, timeout or silent skip on it, a malformed engine result) leaves that
+reviewer pending, unless settings.on_unreviewable says otherwise. Helm templates are read
+template-tolerantly, at their real lines; a merge commit is judged on its own lines."""
 
 from __future__ import annotations
 
