@@ -129,8 +129,10 @@ def staged_entries(root: Path | str, paths: Sequence[str]) -> list[tuple[str, st
     return entries
 
 
+# --no-abbrev: full blob ids in the raw entries (`--full-index` only reaches the patch's
+# `index` lines); sizes and contents are looked up by those ids.
 DIFF_FLAGS = ("--raw", "-z", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
-              "-M", "--full-index", "--submodule=short")
+              "-M", "--full-index", "--no-abbrev", "--submodule=short")
 
 
 def diff(root: Path, *revs: str, cached: bool = False) -> bytes:
@@ -166,16 +168,33 @@ def read_blobs(root: Path, shas: Sequence[str]) -> dict[str, bytes]:
 
 
 def blob_sizes(root: Path, shas: Iterable[str]) -> dict[str, int]:
+    """Size of each blob, keyed by the id as asked (git answers one line per id, in order)."""
     unique = list(dict.fromkeys(shas))
     if not unique:
         return {}
     out = run(root, "cat-file", "--batch-check", stdin=("\n".join(unique) + "\n").encode())
     sizes = {}
-    for line in out.decode().splitlines():
+    for sha, line in zip(unique, out.decode().splitlines(), strict=False):
         parts = line.split()
-        if len(parts) == 3:
-            sizes[parts[0]] = int(parts[2])
+        if len(parts) == 3 and parts[2].isdigit():
+            sizes[sha] = int(parts[2])
     return sizes
+
+
+def merge_parents(root: Path, shas: Sequence[str]) -> dict[str, list[str]]:
+    """Merge commit -> its parents after the first, for the merges among shas (one process)."""
+    if not shas:
+        return {}
+    out = run(root, "rev-list", "--no-walk=unsorted", "--parents", "--stdin",
+              stdin=("\n".join(shas) + "\n").encode())
+    found = [line.split() for line in out.decode().splitlines()]
+    return {line[0]: line[2:] for line in found if len(line) > 2}
+
+
+def parents(root: Path, rev: str) -> list[str]:
+    """Every parent of a commit, first parent first (none for a root commit)."""
+    out = run(root, "rev-list", "--parents", "-n1", rev, "--")
+    return out.decode().split()[1:]
 
 
 def read_at(root: Path, rev: str, path: str) -> bytes | None:

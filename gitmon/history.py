@@ -1,9 +1,10 @@
 """History as a stream of per-commit changes, read from one git process.
 
-`gitmon audit` reviews every commit of a range against its first parent. The commits come
-from one `git rev-list`, their diffs from one `git diff-tree --stdin` (SPEC §7: never a
-process per commit), and they are handed out in windows so that one semgrep run can
-cover the routed files of many commits at once.
+`gitmon audit` reviews every commit of a range against its first parent (a merge: only
+what it adds beyond all its parents). The commits come from one `git rev-list`, their
+diffs from one `git diff-tree --stdin` (SPEC §7: never a process per commit), and they
+are handed out in windows so that one semgrep run can cover the routed files of many
+commits at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from gitmon.change import Change, parse_diff
 from gitmon.policy import Policy
 from gitmon.review import Options, Review, now
 from gitmon.routing import Routing, route, signal_blobs
+from gitmon.sources import own_lines
 from gitmon.verdict import judge
 
 WINDOW_FILES = 2000     # routed files per window: one semgrep run each
@@ -28,10 +30,19 @@ def commits(root: Path, spec: str, max_count: int | None = None) -> list[tuple[s
 
 
 def changes(root: Path, pairs: Sequence[tuple[str, str | None]]) -> Iterator[Change]:
-    """One `commit` Change per pair (a merge against its first parent, the root against
-    the empty tree), in order."""
-    for sha, parent, data in gitio.commit_diffs(root, pairs):
-        yield Change("commit", root, parent, sha, (sha,), tuple(parse_diff(data)))
+    """One `commit` Change per pair, in order: the root against the empty tree, a merge
+    with only what it adds beyond every parent (as `check --commit`: `sources.own_lines`).
+
+    A merge's diffs against its other parents come from the same diff-tree process.
+    """
+    others = gitio.merge_parents(root, [sha for sha, _ in pairs])
+    fed = [(sha, p) for sha, parent in pairs for p in (parent, *others.get(sha, ()))]
+    stream = gitio.commit_diffs(root, fed)
+    for sha, parent, data in stream:
+        files = parse_diff(data)
+        for _ in others.get(sha, ()):
+            files = own_lines(files, parse_diff(next(stream)[2]))
+        yield Change("commit", root, parent, sha, (sha,), tuple(files))
 
 
 class Router:

@@ -43,6 +43,7 @@ class Severity(enum.IntEnum):
 BLOCK_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
                 "never": None}
 FILTERS = ("added", "hunk", "file")
+ON_UNREVIEWABLE = ("pending", "pass", "block")   # a watched file no rule could read
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Settings:
     semgrep_timeout: float = 300.0
     semgrep: str | None = None
     baseline: str = ".gitmon-baseline.json"
+    on_unreviewable: str = "pending"
 
 
 @dataclass(frozen=True)
@@ -276,10 +278,14 @@ class _Validator:
 
     def settings(self, node: yaml.Node) -> Settings:
         keys = self.mapping(node, "settings", ("filter", "records", "max_file_size",
-                                                "semgrep_timeout", "semgrep", "baseline"))
+                                                "semgrep_timeout", "semgrep", "baseline",
+                                                "on_unreviewable"))
         values: dict[str, Any] = {}
         if "filter" in keys:
             values["filter"] = self.choice(keys["filter"][1], "settings.filter", FILTERS)
+        if "on_unreviewable" in keys:
+            values["on_unreviewable"] = self.choice(keys["on_unreviewable"][1],
+                                                    "settings.on_unreviewable", ON_UNREVIEWABLE)
         for key in ("records", "semgrep", "baseline"):
             if key in keys:
                 values[key] = self.scalar(keys[key][1], f"settings.{key}", str)

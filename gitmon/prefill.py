@@ -114,7 +114,7 @@ class Prefill:
         if run.failure:
             return run.failure
         for name, target in batch.items():
-            if name in run.notes:
+            if name in run.notes or (run.scanned is not None and name not in run.scanned):
                 continue   # as review._scan: an engine problem on a file is not cached
             ids = {rule_id for rule_id, _ in target.rules}
             found = [m.to_json() for m in redact_matches(run.matches.get(name, []), contents[name])

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitmon import cache as cache_mod
-from gitmon import gitio
+from gitmon import gitio, helm, unreviewed
 from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
@@ -62,7 +62,7 @@ def now() -> str:
 def review(change: Change, policy: Policy, reader: Reader, options: Options,
            cache_dir: Path | None = None) -> Review:
     started = now()
-    routing, contents, notes = route_and_read(policy, change)   # by path, then by content
+    routing, contents, notes, skipped = route_and_read(policy, change)   # by path, then content
     routed = [f for f in change.files if f.path in routing.file_areas]
     for path, data in contents.items():
         try:
@@ -70,7 +70,9 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
         except UnicodeDecodeError:
             notes[path] = "non-utf8: scanned as bytes"
     mode = options.filter or policy.settings.filter
-    by_path = {f.path: f for f in routed}
+    # git gave no line diff for a file it calls binary that is text (a `binary` attribute):
+    # all of it counts, so an attribute cannot hide a finding
+    by_path = {f.path: replace(f, whole=True) if f.binary else f for f in routed}
     ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
     if options.prelaunched is not None:
         options.prelaunched.remember(set(routing.reviewer_files), ruleset)
@@ -78,7 +80,10 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
                  cache_dir if options.use_cache else None, options.engine_off,
                  options.prelaunched)
     builtin = _builtin(change, routing, policy, contents)     # while semgrep runs
-    matches, failure, engine = scan.finish(notes)
+    matches, failure, engine, engine_notes = scan.finish()
+    notes.update({path: helm.NOTE for path in scan.templates})
+    notes.update(engine_notes)
+    skipped.update(engine_notes)
     findings: list[Finding] = []
     dropped = 0
     for path, found in matches.items():
@@ -92,8 +97,10 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     findings = apply_suppressions(findings, contents)
     findings = [_baselined(f, options.baseline) for f in findings]
     findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
-    pending = _pending(routing, ruleset, contents, failure)
-    results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on)
+    pending = unreviewed.engine_failed(routing, ruleset, contents.keys(), failure)
+    missed = unreviewed.by_reviewer(policy, routing, ruleset, skipped)
+    results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on,
+                             missed)
     return Review(change, policy, routing, findings, results, verdict, notes, failure,
                   options.source, started, now(), dropped, engine, tests_dropped)
 
@@ -108,7 +115,10 @@ class _Scan:
         self.keys: dict[str, str] = {}
         self.matches: dict[str, list[semgrep.Match]] = {}
         self.todo: dict[str, bytes] = {}
+        self.templates = {p for p, data in contents.items() if helm.is_template(p, data)}
         for path, data in contents.items():
+            if path in self.templates:     # the engine sees the tolerant reading, cached as such
+                data = helm.tolerant(data)
             reviewers = frozenset(routing.reviewer_files) & routing.owners(path, policy)
             self.keys[path] = cache_mod.key(path, data, ruleset.digest(reviewers))
             hit = self.cache.get(self.keys[path])
@@ -117,6 +127,7 @@ class _Scan:
             else:
                 self.todo[path] = data
         rules = ruleset.for_languages(languages_of(list(self.todo)))
+        self.languages = {lang for r in rules for lang in r.languages}
         self.engine: dict[str, object] = {"cached": len(contents) - len(self.todo),
                                           "scanned": 0, "rules": 0}
         self.failure: str | None = None
@@ -140,21 +151,28 @@ class _Scan:
             return
         self.job = semgrep.SemgrepJob(executable, rules, config, self.todo, timeout)
 
-    def finish(self, notes: dict[str, str],
-               ) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object]]:
+    def finish(self) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object],
+                              dict[str, str]]:
+        """Matches per file, why the engine failed, its figures, and the files it could
+        not fully scan (never cached: the next run tries them again)."""
         if self.job is None:
-            return self.matches, self.failure, self.engine
+            return self.matches, self.failure, self.engine, {}
         run = self.job.wait()
         self.engine.update(entry=run.entry, seconds=round(time.perf_counter() - self.started, 3))
         if run.failure:
-            return self.matches, run.failure, self.engine
-        notes.update(run.notes)
+            return self.matches, run.failure, self.engine, {}
         for path in self.todo:
+            if run.scanned is not None and path not in run.scanned and path not in run.notes \
+                    and set(languages_of([path])) & self.languages:
+                # semgrep's own limits (size, minified files, ignore files) skip silently
+                run.notes[path] = "engine skipped it: semgrep did not scan this file"
             found = redact_matches(run.matches.get(path, []), self.todo[path])
             self.matches[path] = found
             if path not in run.notes:
                 self.cache.put(self.keys[path], [m.to_json() for m in found])
-        return self.matches, None, self.engine
+        missed = {p: f"{n} ({helm.NOTE})" if p in self.templates else n
+                  for p, n in run.notes.items()}
+        return self.matches, None, self.engine, missed
 
 
 def _to_findings(path: str, found: list[semgrep.Match], ruleset: RuleSet, routing: Routing,
@@ -201,18 +219,6 @@ def _old_reader(change: Change) -> Callable[[str], bytes | None]:
             return gitio.read_blobs(change.root, [f.old_blob]).get(f.old_blob)
         return None
     return read
-
-
-def _pending(routing: Routing, ruleset: RuleSet, contents: dict[str, bytes],
-             failure: str | None) -> dict[str, str]:
-    if failure is None:
-        return {}
-    pending = {}
-    for name, files in routing.reviewer_files.items():
-        langs = languages_of([p for p in files if p in contents])
-        if any(name in r.reviewers for r in ruleset.for_languages(langs)):
-            pending[name] = f"degraded: {failure}"
-    return pending
 
 
 def _baselined(f: Finding, baseline: frozenset[str]) -> Finding:

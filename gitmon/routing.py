@@ -87,20 +87,21 @@ def route(policy: Policy, files: Iterable[FileChange],
 
 
 def route_and_read(policy: Policy, change: Change,
-                   ) -> tuple[Routing, dict[str, bytes], dict[str, str]]:
+                   ) -> tuple[Routing, dict[str, bytes], dict[str, str], dict[str, str]]:
     """Route change and read its routed files' content (with a note for each not read).
 
     The files content signals need are read first; each blob is read once."""
     max_size = policy.settings.max_file_size
     early = needs_content(policy, change.files)
-    early_contents, early_notes = read_contents(change, early, max_size)
+    early_contents, early_notes, early_skipped = read_contents(change, early, max_size)
     routing = route(policy, change.files, early_contents)
     seen = {f.path for f in early}
     rest = [f for f in change.files if f.path in routing.file_areas and f.path not in seen]
-    contents, notes = read_contents(change, rest, max_size)
+    contents, notes, skipped = read_contents(change, rest, max_size)
     contents.update((p, d) for p, d in early_contents.items() if p in routing.file_areas)
     notes.update((p, n) for p, n in early_notes.items() if p in routing.file_areas)
-    return routing, contents, notes
+    skipped.update((p, n) for p, n in early_skipped.items() if p in routing.file_areas)
+    return routing, contents, notes, skipped
 
 
 def _route(policy: Policy, items: Iterable[tuple[str, str | None]],

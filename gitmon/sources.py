@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from gitmon import gitio
@@ -31,9 +32,13 @@ def worktree(root: Path) -> Change:
 
 
 def commit(root: Path, rev: str) -> Change:
+    """A commit against its first parent; a merge only with what it adds beyond every parent."""
     sha = gitio.resolve(root, rev)
-    parent = gitio.first_parent(root, sha)
+    parents = gitio.parents(root, sha)
+    parent = parents[0] if parents else None
     files = parse_diff(gitio.diff(root, parent or gitio.EMPTY_TREE, sha))
+    for other in parents[1:]:
+        files = own_lines(files, parse_diff(gitio.diff(root, other, sha)))
     return Change("commit", root, parent, sha, (sha,), tuple(files))
 
 
@@ -63,37 +68,63 @@ def between(root: Path, base_rev: str, head_rev: str) -> Change:
 
 
 def read_contents(change: Change, files: Iterable[FileChange], max_size: int,
-                  ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """New-side content of files, and a note for each file that was not read (why)."""
+                  ) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
+    """New-side content of files; a note for each file not read (why); and, of those, the
+    ones that have text nobody reviewed (binary, huge, unreadable) - never a deletion,
+    a symlink or a submodule, which have none."""
     contents: dict[str, bytes] = {}
     notes: dict[str, str] = {}
-    wanted = [f for f in files if f.special is None]
+    skipped: dict[str, str] = {}
+    # git's "binary" (a NUL, or a `binary`/`-diff` attribute) is checked on the content below
+    wanted = [f for f in files if f.special in (None, "binary")]
     for f in files:
-        if f.special is not None:
-            notes[f.path] = f.special
+        if f.special not in (None, "binary"):
+            notes[f.path] = f.special or ""
     blobs = [f for f in wanted if f.new_blob]
     sizes = gitio.blob_sizes(change.root, [f.new_blob for f in blobs if f.new_blob])
     small = []
     for f in blobs:
         size = sizes.get(f.new_blob or "", 0)
         if size > max_size:
-            notes[f.path] = f"huge: {size} bytes > max_file_size {max_size}"
+            skipped[f.path] = f"huge: {size} bytes > max_file_size {max_size}"
         else:
             small.append(f)
     data = gitio.read_blobs(change.root, [f.new_blob for f in small if f.new_blob])
     for f in small:
         if f.new_blob in data:
             contents[f.path] = data[f.new_blob]
+        else:
+            skipped[f.path] = "unreadable: the blob is not in the repository"
     for f in wanted:
         if not f.new_blob:
             note = _read_disk(change.root / f.path, max_size, contents, f.path)
             if note:
-                notes[f.path] = note
+                (notes if note in ("symlink", "deleted") else skipped)[f.path] = note
     for path, content in list(contents.items()):
         if b"\0" in content[:8192]:
-            notes[path] = "binary"
+            skipped[path] = "binary: a NUL byte in the first 8 KiB"
             del contents[path]
-    return contents, notes
+    notes.update(skipped)
+    return contents, notes, skipped
+
+
+def own_lines(files: list[FileChange], against: list[FileChange]) -> list[FileChange]:
+    """Of a merge's diff against one parent, what it also changes against another: a file
+    as that parent has it was merged from there; a line new to both is the merge's own."""
+    other = {f.path: f for f in against}
+    out = []
+    for f in files:
+        o = other.get(f.path)
+        if o is None:
+            continue
+        if o.whole or f.whole:          # no line diff on one side: the other side's lines
+            own = o if f.whole else f
+            added, deletions, whole = own.added, own.deletions, f.whole and o.whole
+        else:
+            added, deletions, whole = f.added & o.added, f.deletions & o.deletions, False
+        if added or deletions or whole or f.deleted or f.binary:
+            out.append(replace(f, added=added, deletions=deletions, whole=whole))
+    return out
 
 
 def _read_disk(path: Path, max_size: int, out: dict[str, bytes], key: str) -> str | None:

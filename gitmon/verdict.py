@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS
 from gitmon.findings import Finding
-from gitmon.policy import BLOCK_LEVELS, Policy, Reviewer, Severity
+from gitmon.policy import BLOCK_LEVELS, Policy, Reviewer, Settings, Severity
+
+UNREVIEWED = "not fully reviewed:"   # a reason naming files it could not read (reports look)
 
 
 class Status(str, enum.Enum):
@@ -43,28 +45,47 @@ def threshold(reviewer: Reviewer, fail_on: str | None) -> Severity | None:
 
 def judge(policy: Policy, reviewer_files: Mapping[str, tuple[str, ...]],
           findings: list[Finding], pending: Mapping[str, str], fail_on: str | None,
+          unreviewed: Mapping[str, str] | None = None,
           ) -> tuple[dict[str, ReviewerResult], Verdict]:
+    """Each reviewer's status. `pending`: reviewers the engine failed; `unreviewed`: reviewers
+    with files they could not read (`unreviewed.by_reviewer`), judged by on_unreviewable."""
     results: dict[str, ReviewerResult] = {}
     for name, reviewer in policy.reviewers.items():
         files = reviewer_files.get(name, ())
         mine = [f for f in findings if f.reviewer == name and f.counts]
         level = threshold(reviewer, fail_on)
         blocking = [f for f in mine if level is not None and f.severity >= level]
+        missed = (unreviewed or {}).get(name)
         if not files:
             results[name] = ReviewerResult(Status.SKIPPED, (), 0, "no routed files")
-        elif blocking:
-            worst = max(blocking, key=lambda f: f.severity)
-            reason = (f"{len(blocking)} blocking finding(s), first: {worst.rule} at "
-                      f"{worst.path}:{worst.line}")
-            results[name] = ReviewerResult(Status.FAILED, files, len(mine), reason)
-        elif name in pending:
-            results[name] = ReviewerResult(Status.PENDING, files, len(mine), pending[name])
-        else:
-            reason = f"{len(mine)} non-blocking finding(s)" if mine else "no findings"
-            results[name] = ReviewerResult(Status.PASSED, files, len(mine), reason)
+            continue
+        status, reason = _status(blocking, pending.get(name), missed, policy.settings)
+        if status is Status.PASSED:
+            reason = (f"{len(mine)} non-blocking finding(s)" if mine else "no findings") + reason
+        results[name] = ReviewerResult(status, files, len(mine), reason)
     statuses = {r.status for r in results.values()}
     if Status.FAILED in statuses:
         return results, Verdict.BLOCK
     if Status.PENDING in statuses:
         return results, Verdict.PENDING
     return results, Verdict.PASS
+
+
+def _status(blocking: list[Finding], failure: str | None, missed: str | None,
+            settings: Settings) -> tuple[Status, str]:
+    """Blocking findings first; then the engine's failure; then files it could not read."""
+    also = f"; {UNREVIEWED} {missed}" if missed else ""
+    if blocking:
+        worst = max(blocking, key=lambda f: f.severity)
+        return Status.FAILED, (f"{len(blocking)} blocking finding(s), first: {worst.rule} at "
+                               f"{worst.path}:{worst.line}{also}")
+    if failure is not None:
+        return Status.PENDING, failure + also
+    if missed is None:
+        return Status.PASSED, ""
+    if settings.on_unreviewable == "block":
+        return Status.FAILED, f"{UNREVIEWED} {missed} (settings.on_unreviewable: block)"
+    if settings.on_unreviewable == "pass":
+        return Status.PASSED, (f"; {UNREVIEWED} {missed} - accepted by "
+                               "settings.on_unreviewable: pass")
+    return Status.PENDING, f"{UNREVIEWED} {missed}"

@@ -64,7 +64,8 @@ def test_status_board_shows_head_and_working_tree(repo: GitRepo) -> None:
     repo.write("src/retry/client.py", TOKEN_LOG)
     repo.commit("bad")
     repo.gitmon("check", "--commit", "HEAD")
-    repo.write("src/retry/client.py", TOKEN_LOG.replace("api_token)", "len(api_token))"))
+    # (valid Python: a file semgrep can only partly parse leaves its reviewers pending)
+    repo.write("src/retry/client.py", TOKEN_LOG.replace(", api_token)", ", len(api_token))"))
     repo.gitmon("check")
     board = json.loads(repo.gitmon("status", "--json").out)
     assert board["head_record"]["verdict"] == "block"

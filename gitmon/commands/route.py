@@ -20,7 +20,7 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     root = gitio.toplevel(cwd)
     policy = load_policy(root, policy_path)
     change = selector.change(root)
-    plan, _, _ = route_and_read(policy, change)
+    plan, *_ = route_and_read(policy, change)
     if as_json:
         click.echo(json.dumps({
             "areas": {a: {"reviewers": list(policy.areas[a].reviewers), "files": list(fs),

@@ -172,7 +172,10 @@ def _parse(returncode: int, stdout: bytes, stderr: bytes) -> dict[str, Any] | st
         return f"semgrep crashed (exit {returncode}): {' / '.join(tail) or 'no output'}"
     if not isinstance(data, dict) or "results" not in data:
         return f"semgrep gave unexpected output (exit {returncode})"
-    fatal = [e for e in data.get("errors", []) if e.get("level") == "error" and not e.get("path")]
+    errors: Any = data.get("errors")
+    errors = errors if isinstance(errors, list) else []
+    fatal = [e for e in errors   # odd entries are left to _collect, which degrades on them
+             if isinstance(e, dict) and e.get("level") == "error" and not e.get("path")]
     if fatal or returncode not in (0, 1):
         message = (fatal[0].get("message") if fatal else None) or f"exit {returncode}"
         return f"semgrep failed: {str(message).strip()[:300]}"

@@ -53,6 +53,11 @@ def annotate(record: dict[str, Any], prefix: str = "") -> Annotations:
         budget["error"] -= 1
         lines.append(command("error", f"gitmon could not finish: {record['degraded']['reason']}; "
                              "the affected reviewers are pending, not passed", title="gitmon"))
+    for name, r in record["reviewers"].items():     # files a reviewer could not read
+        level = "warning" if r["status"] == "passed" else "error"
+        if "not fully reviewed:" in r["reason"] and budget[level] > 1:
+            budget[level] -= 1
+            lines.append(command(level, f"{name}: {r['status']} - {r['reason']}", title="gitmon"))
     picked, cut = _pick(shown, budget)
     if cut and budget["notice"] == _used(picked, "notice"):
         budget["notice"] -= 1      # keep one notice for the note about what was cut

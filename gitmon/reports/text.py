@@ -49,7 +49,8 @@ def render(record: dict[str, Any], colour: bool | None = None) -> str:
         lines.append("  fix the findings above, or suppress one with a reason: "
                      "`gitmon: ignore[RULE] why` on or above the line")
     elif verdict == "pending":
-        lines.append("  a reviewer could not finish: fix the engine problem above and run again")
+        lines.append("  a reviewer could not finish: see its reason above (fix the engine problem "
+                     "and run again; for files it cannot read, see settings.on_unreviewable)")
     return "\n".join(lines) + "\n"
 
 
@@ -63,6 +64,8 @@ def render_compact(record: dict[str, Any], colour: bool) -> str:
              for f in record["findings"] if not f["suppressed"] and not f.get("baselined")]
     if record["degraded"]:
         lines.append(paint(f"degraded: {record['degraded']['reason']}", "pending", colour))
+    lines += [f"  {name}: {paint(r['status'], r['status'], colour)} - {r['reason']}"
+              for name, r in record["reviewers"].items() if "not fully reviewed:" in r["reason"]]
     verdict = record["verdict"]
     lines.append(f"gitmon: {paint(verdict.upper(), verdict, colour)} - {_count(record)} finding(s) in "
                  f"{sum(1 for f in record['change']['files'] if f['areas'])} routed file(s)")

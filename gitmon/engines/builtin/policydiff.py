@@ -19,6 +19,7 @@ from gitmon.policy import Area, Policy, Reviewer, Severity
 
 BLOCK_STRICTNESS = {None: 0, Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 FILTER_STRICTNESS = {"added": 0, "hunk": 1, "file": 2}
+UNREVIEWABLE_STRICTNESS = {"pass": 0, "pending": 1, "block": 2}
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,14 @@ def _settings(old: Policy, new: Policy) -> Iterator[Weakening]:
         yield Weakening(("settings", "filter"), Severity.ERROR,
                         f"settings.filter narrowed from {before.filter} to {after.filter}: fewer "
                         f"findings count; restore `filter: {before.filter}`")
+    if UNREVIEWABLE_STRICTNESS[after.on_unreviewable] < \
+            UNREVIEWABLE_STRICTNESS[before.on_unreviewable]:
+        yield Weakening(("settings", "on_unreviewable"),
+                        Severity.ERROR if after.on_unreviewable == "pass" else Severity.WARNING,
+                        f"settings.on_unreviewable relaxed from {before.on_unreviewable} to "
+                        f"{after.on_unreviewable}: a watched file no reviewer could read "
+                        f"(binary, huge, unparsable) now gates less; restore "
+                        f"`on_unreviewable: {before.on_unreviewable}`")
     if after.max_file_size < before.max_file_size:
         yield Weakening(("settings", "max_file_size"), Severity.WARNING,
                         f"settings.max_file_size lowered from {before.max_file_size} to "
