@@ -15,6 +15,7 @@ from gitmon.languages import languages_of
 from gitmon.policy import BUILTIN_PACKS, POLICY_FILE, Policy
 from gitmon.routing import Routing
 from gitmon.rulesets import RuleSet
+from gitmon.testcode import is_test_path
 
 SHOWN = 3     # files named in a reviewer's reason; every file's note is in the record
 
@@ -47,7 +48,9 @@ def engine_failed(routing: Routing, ruleset: RuleSet, scanned: Collection[str],
 
 def reads(policy: Policy, ruleset: RuleSet, reviewer: str, path: str) -> bool:
     """Would the reviewer have looked into this file's content?"""
-    if any(reviewer in r.reviewers for r in ruleset.for_languages(languages_of([path]))):
+    # its rules do not gate test code unless it opts in, so an unread test file hides nothing
+    gates = policy.reviewers[reviewer].review_tests or not is_test_path(path)
+    if gates and any(reviewer in r.reviewers for r in ruleset.for_languages(languages_of([path]))):
         return True
     checks = {c.id for c in policy.reviewers[reviewer].checks}
     if "unsafe-config" in checks and config_format(path) is not None:

@@ -350,3 +350,18 @@ def test_the_hook_reviews_a_helm_template_at_its_real_lines(repo: GitRepo) -> No
     assert code == 1, out
     assert ("deploy/chart/templates/deployment.yaml:23: error [deployment] "
             "deployment-k8s-image-latest-tag") in out
+
+
+def test_an_unreadable_test_file_holds_nothing_up_unless_the_reviewer_gates_tests(
+        repo: GitRepo) -> None:
+    # test code is not gated by the service rules, so a test file they cannot read hides nothing
+    repo.write("src/retry/tests/test_client.py", "x = 1\n\0\n")
+    repo.git("add", "-A")
+    assert repo.gitmon("check", "--staged", "--no-record").code == 0
+    gated = default_policy_text().replace("    block_on: error\n", "    block_on: error\n    review_tests: true\n")
+    assert "review_tests: true" in gated
+    repo.write("gitmon.yml", gated)
+    repo.git("add", "-A")
+    result = repo.gitmon("check", "--staged", "--no-record")
+    assert result.code == 3, result.out
+    assert "src/retry/tests/test_client.py (binary" in result.out
