@@ -358,7 +358,8 @@ def test_an_unreadable_test_file_holds_nothing_up_unless_the_reviewer_gates_test
     repo.write("src/retry/tests/test_client.py", "x = 1\n\0\n")
     repo.git("add", "-A")
     assert repo.gitmon("check", "--staged", "--no-record").code == 0
-    gated = default_policy_text().replace("    block_on: error\n", "    block_on: error\n    review_tests: true\n")
+    gated = default_policy_text().replace("    block_on: error\n",
+                                          "    block_on: error\n    review_tests: true\n")
     assert "review_tests: true" in gated
     repo.write("gitmon.yml", gated)
     repo.git("add", "-A")
