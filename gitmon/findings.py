@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from gitmon.policy import Severity
-from gitmon.redact import redact_code, redact_message
+from gitmon.redact import redact, redact_code, redact_message
 from gitmon.suppression import FileMarkers
 
 if TYPE_CHECKING:
@@ -41,12 +41,19 @@ class Finding:
     def counts(self) -> bool:
         return not (self.suppressed or self.baselined)
 
+    def _message(self) -> str:
+        # semgrep fills a message with matched code; a built-in check writes its own words
+        # (policy patterns, config keys), which only the secret detector needs to see
+        if self.engine == "builtin":
+            return redact(self.message)
+        return redact_message(self.message, self.rule, self.snippet)
+
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
             "reviewer": self.reviewer, "rule": self.rule, "severity": self.severity.label,
             "path": self.path, "line": self.line, "end_line": self.end_line,
             "column": self.column, "end_column": self.end_column,
-            "message": redact_message(self.message, self.rule, self.snippet), "area": self.area,
+            "message": self._message(), "area": self.area,
             "fingerprint": self.fingerprint, "suppressed": self.suppressed,
             "engine": self.engine, "snippet": redact_code(self.snippet, self.rule),
         }

@@ -34,7 +34,8 @@ def build(record: dict[str, Any]) -> dict[str, Any]:
                       "message": {"text": f"degraded: {record['degraded']['reason']}"}})
     notes += [{"level": "error" if r["status"] != "passed" else "warning",
                "message": {"text": f"{name}: {r['status']} - {r['reason']}"}}
-              for name, r in record["reviewers"].items() if "not fully reviewed:" in r["reason"]]
+              for name, r in record.get("reviewers", {}).items()
+              if "not fully reviewed:" in r["reason"]]
     if len(findings) < len(record["findings"]):
         notes.append({"level": "warning", "message": {"text": (
             f"{len(record['findings']) - len(findings)} of {len(record['findings'])} findings "
