@@ -11,8 +11,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import GitRepo, Result, make_repo
+from conftest import GitRepo, Result, make_repo
 
 CORPUS = Path(__file__).with_name("badinput")
 
