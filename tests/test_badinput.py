@@ -125,3 +125,32 @@ def test_semgrep_validation_is_remembered_under_the_git_dir(repo: GitRepo, tmp_p
     assert repo.gitmon("route").code == 0
     assert calls.read_text().count("--config") == 1     # the second load asked no semgrep
     assert not (repo.path / ".gitmon" / "validated").exists()
+
+
+def test_crash_log_goes_under_the_git_dir(repo: GitRepo, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from gitmon.main import _handle
+
+    monkeypatch.chdir(repo.path)
+    assert _handle(RuntimeError("boom")) == 3
+    log = repo.path / ".git" / "gitmon" / "crash.log"
+    assert f"with the log {log}" in capsys.readouterr().err
+    assert "RuntimeError: boom" in log.read_text()
+
+
+def test_crash_log_outside_a_repo_is_a_fresh_private_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from gitmon.main import _handle
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    logs = []
+    for _ in range(2):
+        assert _handle(ValueError("boom")) == 3
+        logs.append(capsys.readouterr().err.rsplit("with the log ", 1)[1].strip())
+    assert logs[0] != logs[1]
+    for log in logs:
+        assert Path(log).stat().st_mode & 0o077 == 0
+        assert "ValueError: boom" in Path(log).read_text()
+        Path(log).unlink()
