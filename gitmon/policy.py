@@ -114,7 +114,7 @@ def load_policy(root: Path, explicit: str | None = None, *, check_rules: bool = 
     elif (root / POLICY_FILE).is_file():
         policy = parse_policy(_read_text(root / POLICY_FILE, POLICY_FILE), POLICY_FILE)
     else:
-        return parse_policy(default_policy_text(), BUILTIN_ORIGIN)
+        policy = parse_policy(default_policy_text(), BUILTIN_ORIGIN)
     _check_records_folder(root, policy)
     if check_rules and any(not is_builtin_pack(e) for r in policy.reviewers.values() for e in r.rules):
         _check_rule_files(root, policy)

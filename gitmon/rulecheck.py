@@ -68,7 +68,9 @@ def _semgrep_errors(executable: str, data: bytes, timeout: float) -> list[dict[s
         config, target = Path(tmp, "rules.yaml"), Path(tmp, "empty")
         config.write_bytes(data)
         target.mkdir()
-        env = dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0")
+        # semgrep leaves files in its temp folder (semgrep-mcp): keep them in ours
+        env = dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0",
+                   TMPDIR=tmp)
         try:
             proc = subprocess.run([executable, "scan", *ARGS, "--config", str(config),
                                    str(target)], capture_output=True, timeout=timeout,

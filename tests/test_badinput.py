@@ -154,3 +154,10 @@ def test_crash_log_outside_a_repo_is_a_fresh_private_file(
         assert Path(log).stat().st_mode & 0o077 == 0
         assert "ValueError: boom" in Path(log).read_text()
         Path(log).unlink()
+
+
+def test_records_folder_that_is_a_file_is_named_at_load(repo: GitRepo) -> None:
+    repo.write(".gitmon", "not a folder\n")      # the default policy's records folder
+    result = repo.gitmon("check", "--worktree")
+    _assert_clean_usage_error(result, "`.gitmon` is a file, not a folder")
+    assert "<built-in default policy> ==> at key: settings.records" in result.err
