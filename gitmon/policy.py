@@ -113,6 +113,9 @@ def load_policy(root: Path, explicit: str | None = None, *, check_rules: bool = 
         policy = parse_policy(_read_text(path, str(path)), str(path))
     elif (root / POLICY_FILE).is_file():
         policy = parse_policy(_read_text(root / POLICY_FILE, POLICY_FILE), POLICY_FILE)
+    elif (root / POLICY_FILE).exists():   # not silently the default: the repo meant one
+        raise PolicyError(f"{POLICY_FILE} is not a file",
+                          hint=f"make {POLICY_FILE} a policy file, or remove it for the default")
     else:
         policy = parse_policy(default_policy_text(), BUILTIN_ORIGIN)
     _check_records_folder(root, policy)

@@ -161,3 +161,8 @@ def test_records_folder_that_is_a_file_is_named_at_load(repo: GitRepo) -> None:
     result = repo.gitmon("check", "--worktree")
     _assert_clean_usage_error(result, "`.gitmon` is a file, not a folder")
     assert "<built-in default policy> ==> at key: settings.records" in result.err
+
+
+def test_policy_path_that_is_a_folder_is_not_silently_the_default(repo: GitRepo) -> None:
+    repo.write("gitmon.yml/inner.yml", "version: 1\n")
+    _assert_clean_usage_error(repo.gitmon("route"), "gitmon.yml is not a file")
