@@ -19,11 +19,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from gitmon import __version__, yamlio
 from gitmon.engines.job import find_executable
 from gitmon.errors import PolicyError
 from gitmon.policy import Policy, is_builtin_pack
 from gitmon.rulesets import Reader, parse_rules, read_entry
 
+CHECKER = 2       # bump when what counts as a rejection changes: old marks then lapse
 ARGS = ("--metrics=off", "--disable-version-check", "--json", "--quiet", "--no-git-ignore")
 
 
@@ -45,7 +49,9 @@ def check_custom_rules(policy: Policy, reader: Reader, state_dir: Path | None) -
 
 def _validate(executable: str, origin: str, data: bytes, state_dir: Path | None,
               policy: Policy) -> None:
-    digest = hashlib.sha256(executable.encode() + b"\0" + data).hexdigest()[:40]
+    # keyed by what decides the answer: the file, the semgrep at that path, this checker
+    key = f"{CHECKER}\0{__version__}\0{executable}\0".encode() + data
+    digest = hashlib.sha256(key).hexdigest()[:40]
     mark = state_dir / "gitmon" / "validated" / digest if state_dir is not None else None
     if mark is not None and mark.is_file():
         return
@@ -53,7 +59,7 @@ def _validate(executable: str, origin: str, data: bytes, state_dir: Path | None,
     if errors is None:
         return              # semgrep itself failed: the review will say so, not the policy
     if errors:
-        raise _describe(origin, errors[0])
+        raise _describe(origin, errors[0], data)
     if mark is not None:
         try:
             mark.parent.mkdir(parents=True, exist_ok=True)
@@ -81,18 +87,32 @@ def _semgrep_errors(executable: str, data: bytes, timeout: float) -> list[dict[s
     errors = out.get("errors") if isinstance(out, dict) else None
     if not isinstance(errors, list):
         return None
-    return [e for e in errors if isinstance(e, dict) and e.get("level") == "error"
-            and (e.get("rule_id") or e.get("spans"))]
+    errors = [e for e in errors if isinstance(e, dict) and e.get("level") == "error"]
+    # the errors that point at a rule first; semgrep ends with a summary that points nowhere
+    return sorted(errors, key=lambda e: not (e.get("rule_id") or e.get("spans")))
 
 
-def _describe(origin: str, error: dict[str, Any]) -> PolicyError:
-    rule = error.get("rule_id")
+def _describe(origin: str, error: dict[str, Any], data: bytes) -> PolicyError:
     spans = error.get("spans") or [{}]
     line = spans[0].get("start", {}).get("line") if isinstance(spans[0], dict) else None
+    rule = error.get("rule_id") or (_rule_at(data, line) if isinstance(line, int) else None)
     text = str(error.get("long_msg") or error.get("message") or error.get("type") or "invalid")
     first = next((part.strip() for part in text.splitlines()
                   if part.strip() and not part.startswith("Rule parse error")), text.strip())
+    first = first if len(first) <= 200 else first[:197] + "..."
     where = f"{origin}:{line}" if isinstance(line, int) else origin
     named = f" ==> rule `{rule}`" if rule else ""
     return PolicyError(f"{where}{named} ==> semgrep rejects it: {first}",
                        hint="fix the rule; `semgrep scan --config FILE` shows the full error")
+
+
+def _rule_at(data: bytes, line: int) -> str | None:
+    """The id of the rule that starts at line (semgrep's schema errors give only a line)."""
+    root = yamlio.compose(data.decode("utf-8"))
+    top = dict((k.value, v) for k, v in root.value) if isinstance(root, yaml.MappingNode) else {}
+    node = top.get("rules")
+    for item in node.value if isinstance(node, yaml.SequenceNode) else []:
+        if item.start_mark.line + 1 == line and isinstance(item, yaml.MappingNode):
+            ids = [v.value for k, v in item.value if k.value == "id"]
+            return str(ids[0]) if ids else None
+    return None
