@@ -11,12 +11,14 @@ import hashlib
 import json
 import os
 import random
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from gitmon.errors import FatalError
+from gitmon.records import save
+
 MAX_ENTRIES = 20_000
-VERSION = 1
+VERSION = 2   # 2: matches are kept redacted (entries of 1 may hold secrets in messages)
 
 
 def key(path: str, content: bytes, ruleset: str, entry: str = "") -> str:
@@ -51,14 +53,14 @@ class Cache:
     def put(self, k: str, matches: list[dict[str, Any]]) -> None:
         if self.folder is None:
             return
-        target = self._file(k)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w") as fh:
-                json.dump(matches, fh)
-            os.replace(tmp, target)
-        except OSError:
+            # The state folder's .gitignore comes first: a --no-record run that only fills
+            # the cache must not leave `.gitmon/` showing in `git status`.
+            save(self.folder.parent, str(self._file(k).relative_to(self.folder.parent)),
+                 json.dumps(matches))
+        except (OSError, FatalError):
+            # A cache is optional: a full disk or a link in the way only turns it off.
+            self.folder = None
             return
         if random.random() < 0.02:
             self.prune()
@@ -68,15 +70,25 @@ class Cache:
         if self.folder is None or not self.folder.is_dir():
             return 0
         entries = []
-        for path in self.folder.glob("*/*.json"):
+        for path in _entries(self.folder):
             try:
-                entries.append((path.stat().st_mtime, path))
+                entries.append((path.stat(follow_symlinks=False).st_mtime, path))
             except OSError:
                 continue
         entries.sort(reverse=True)
         for _, path in entries[keep:]:
             path.unlink(missing_ok=True)
         return max(len(entries) - keep, 0)
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The entry files, never through a linked subfolder (prune must not delete elsewhere)."""
+    out = []
+    for sub in os.scandir(folder):
+        if sub.is_dir(follow_symlinks=False):
+            out += [Path(e.path) for e in os.scandir(sub.path)
+                    if e.name.endswith(".json") and e.is_file(follow_symlinks=False)]
+    return out
 
 
 def _tracked(folder: Path) -> bool:

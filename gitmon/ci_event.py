@@ -16,6 +16,7 @@ from typing import Any
 from gitmon import gitio
 from gitmon.errors import UsageError
 
+EVENT_VARIABLES = ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH")
 FIX_SHALLOW = ("fetch the full history: `fetch-depth: 0` in actions/checkout, "
                "or `git fetch --unshallow` before gitmon runs")
 
@@ -44,8 +45,12 @@ def target(root: Path, env: Mapping[str, str], base: str | None, head: str | Non
         return Target(base, head, "--base/--head", from_event=False)
     event = _load(env)
     if event is None:
-        raise UsageError("no --base/--head given and no GitHub event to read them from",
-                         hint="pass --base REV --head REV (e.g. --base origin/main --head HEAD)")
+        unset = [v for v in EVENT_VARIABLES if not env.get(v)]
+        raise UsageError(f"no --base/--head given and no GitHub event to read them from "
+                         f"({' and '.join(unset)} {'are' if len(unset) > 1 else 'is'} not set)",
+                         hint="outside GitHub Actions pass both revisions, e.g. `gitmon ci "
+                              "--base origin/main --head HEAD`; on GitHub Actions the runner "
+                              "sets GITHUB_EVENT_NAME and GITHUB_EVENT_PATH for you")
     name, payload = event
     found = from_event(root, name, payload)
     if isinstance(found, Skip):

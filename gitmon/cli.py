@@ -6,6 +6,8 @@ import click
 
 from gitmon import __version__
 from gitmon.options import (
+    check_output,
+    ci_output_options,
     fail_on_option,
     filter_option,
     format_option,
@@ -93,29 +95,34 @@ def _ci_formats() -> list[str]:
 @policy_option
 @click.option("--format", "fmt", type=click.Choice(_ci_formats()),
               help="What to print on stdout [default: github on GitHub Actions, else text].")
-@click.option("--sarif-file", default="gitmon.sarif", show_default=True, metavar="FILE",
-              help="Where to write SARIF 2.1.0 for code scanning ('' for none).")
+@ci_output_options
 @fail_on_option
 @filter_option
 @record_option
 def ci(base: str | None, head: str | None, policy_path: str | None, fmt: str | None,
-       sarif_file: str, fail_on: str | None, diff_filter: str | None, no_record: bool) -> int:
+       json_output: str | None, sarif_output: str | None, markdown_output: str | None,
+       fail_on: str | None, diff_filter: str | None, no_record: bool) -> int:
     """Review a pull request, push or merge group in CI, with the base commit's policy and rules.
 
-    Base and head come from the GitHub event ($GITHUB_EVENT_PATH) unless given. On GitHub
-    it also writes annotations, the job summary ($GITHUB_STEP_SUMMARY) and the step
-    outputs ($GITHUB_OUTPUT): verdict, findings, record, sarif.
+    Base and head come from the GitHub event ($GITHUB_EVENT_NAME and $GITHUB_EVENT_PATH)
+    unless given. On a runner the SARIF file and the record go under $RUNNER_TEMP, not
+    into the checkout. On GitHub it also writes annotations, the job summary
+    ($GITHUB_STEP_SUMMARY) and the step outputs ($GITHUB_OUTPUT): verdict, findings,
+    record, sarif.
 
     \b
     Examples:
       gitmon ci                                   inside GitHub Actions
       gitmon ci --base origin/main --head HEAD    any other CI
+      gitmon ci --sarif-output out/gitmon.sarif --json-output out/record.json
     """
     from gitmon.commands import ci as command
 
+    if sarif_output:
+        check_output("--sarif-output", sarif_output)
     return command.run(base=base, head=head, policy_path=policy_path, fmt=fmt,
-                       sarif_file=sarif_file, fail_on=fail_on, diff_filter=diff_filter,
-                       record=not no_record)
+                       sarif_file=sarif_output, outputs=outputs(json_output, None, markdown_output),
+                       fail_on=fail_on, diff_filter=diff_filter, record=not no_record)
 
 
 @cli.command()
@@ -176,11 +183,13 @@ def rules_test(policy_path: str | None) -> int:
 @policy_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to print the summary.")
+@output_options
 @fail_on_option
 @filter_option
 @record_option
 @click.option("--fail-on-block", is_flag=True, help="Exit 1 when any commit blocks.")
 def audit(spec: str, max_count: int | None, policy_path: str | None, fmt: str,
+          json_output: str | None, sarif_output: str | None, markdown_output: str | None,
           fail_on: str | None, diff_filter: str | None, no_record: bool,
           fail_on_block: bool) -> int:
     """Review each commit of RANGE (default: all of HEAD's history), one record each.
@@ -194,10 +203,12 @@ def audit(spec: str, max_count: int | None, policy_path: str | None, fmt: str,
       gitmon audit                          every commit of HEAD
       gitmon audit origin/main..HEAD        the commits of a branch
       gitmon audit -n 50 --format json      the last 50 commits, summary as JSON
+      gitmon audit --sarif-output audit.sarif   every counting finding, for code scanning
     """
     from gitmon.commands import audit as command
 
     return command.run(spec=spec, policy_path=policy_path, max_count=max_count, fmt=fmt,
+                       outputs=outputs(json_output, sarif_output, markdown_output),
                        fail_on=fail_on, diff_filter=diff_filter, record=not no_record,
                        fail_on_block=fail_on_block)
 

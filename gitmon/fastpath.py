@@ -2,7 +2,8 @@
 
 Only `check --staged` qualifies (as the hook runs it), run at the top of a work tree.
 Routing uses the compiled table of `fastroute` (no yaml, no pathspec); git is asked once
-for the staged names; if none is routed, a record is written with light modules only and
+for the staged names and once for the staged code files content signals read; if none
+is routed, a record is written with light modules only and
 we return without importing click, GitPython, jinja2, watchdog, the review engine or
 semgrep. With routed files the review runs without click. Anything else (another
 command, an option this parser does not know, a bad value) returns None and the full
@@ -56,6 +57,8 @@ def try_fast(args: list[str]) -> int | None:
     from gitmon import gitio
 
     names = gitio.staged_names(Path(root))
+    if table.signals and not table.claim(root, names):
+        return None
     if any(table.areas_of(path) for _, path in names):
         return _review(opts, explicit, (root, git_dir, table, names))
     if not opts.get("--no-record"):
@@ -129,6 +132,7 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
                              "reason": "no routed files", "title": title}
                       for name, title in titles.items()},
         "findings": [], "unrouted": len(names), "policy": table["origin"], "filter_dropped": 0,
+        "tests_dropped": 0,
         "engine": {"cached": 0, "scanned": 0, "rules": 0}, "degraded": None, "verdict": "pass",
     }
     records.write(records.records_dir(Path(root), str(table["records"])), record)

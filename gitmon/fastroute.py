@@ -4,7 +4,9 @@ Loading the policy costs more than the whole hook may (yaml, pathspec, dataclass
 ~100 ms against a 65 ms budget). So the first full load writes the areas' compiled
 gitignore regexes to `<git dir>/gitmon/fastpath.json`, keyed by the policy's exact text
 and gitmon's version; later runs read that JSON and match with `re` alone, replaying
-pathspec's GitIgnoreSpec precedence (tests hold the two equal).
+pathspec's GitIgnoreSpec precedence (tests hold the two equal). The areas' content
+signals travel in the same JSON: `Table.claim` reads the staged code files they need in
+one `git cat-file --batch` and adds the areas they claim.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import os
 import re
 
-from gitmon import __version__
+from gitmon import __version__, signals
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
@@ -30,9 +32,38 @@ class Table:
         self.data = data
         self.areas = {name: [(re.compile(rx), bool(inc)) for rx, inc in pats]
                       for name, pats in data["areas"].items()}
+        self.signals = {name: signals.from_json(items) for name, items in data["content"].items()}
+        self.claimed: dict[str, dict[str, str]] = {}     # path -> {area: signal}, from claim()
 
     def areas_of(self, path: str) -> list[str]:
-        return [name for name, pats in self.areas.items() if _gitignore_match(pats, path)]
+        hits = self.claimed.get(path, {})
+        return [name for name, pats in self.areas.items()
+                if _gitignore_match(pats, path) or name in hits]
+
+    def claim(self, root: str, names: list[tuple[str, str]]) -> bool:
+        """Match content signals on the staged files that need it (code or YAML, not yet in
+        every signalled area), read at once; False when this cannot be decided here."""
+        from pathlib import Path
+
+        from gitmon import gitio
+
+        want = [p for s, p in names if s[:1] in "AMT" and signals.extension(p) in signals.READABLE
+                and signals.wants(self.signals, p, self.areas_of(p))]
+        if any("\n" in p for p in want):
+            return False      # cat-file reads one name a line: let the full path decide
+        try:
+            blobs = gitio.read_blobs(Path(root), [f":0:{p}" for p in want])
+        except (ValueError, IndexError, OSError):   # e.g. a conflicted entry
+            return False
+        limit = int(self.data["settings"]["max_file_size"])
+        for path in want:
+            data = blobs.get(f":0:{path}")
+            if data is None or len(data) > limit or b"\0" in data[:8192]:
+                continue      # what `read_contents` skips is not read for signals either
+            hits = signals.match(self.signals, path, data, self.areas_of(path))
+            if hits:
+                self.claimed[path] = hits
+        return True
 
 
 def _gitignore_match(patterns: list[tuple[re.Pattern[str], bool]], path: str) -> bool:
@@ -72,8 +103,8 @@ def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) 
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-        # "settings" marks a table from this format (older ones lack the prelauncher's part)
-        if data.get("key") == [__version__, origin, text] and "settings" in data:
+        # "content" marks a table from this format (older ones lack the content signals)
+        if data.get("key") == [__version__, origin, text] and "content" in data:
             return Table(data)
     except (OSError, ValueError, AttributeError):
         pass
@@ -99,6 +130,8 @@ def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, 
             "area_reviewers": {name: list(area.reviewers) for name, area in policy.areas.items()},
             "rule_entries": {name: list(r.rules) for name, r in policy.reviewers.items()},
             "builtin_packs": list(BUILTIN_PACKS),
+            "content": {name: [s.to_json() for s in area.content]
+                        for name, area in policy.areas.items() if area.content},
             "settings": {"max_file_size": policy.settings.max_file_size,
                          "semgrep": policy.settings.semgrep,
                          "semgrep_timeout": policy.settings.semgrep_timeout}}
@@ -106,11 +139,10 @@ def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, 
 
 def save_json(path: str, data: dict[str, Any]) -> None:
     """Best effort, atomic: a read-only git dir only costs the next run the slow load."""
+    from gitmon import fsio
+
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, path)
-    except OSError:
+        fsio.atomic_write(path, json.dumps(data))
+    except (OSError, fsio.WriteError):
         pass

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
 
 from gitmon.policy import Severity
-from gitmon.redact import redact
+from gitmon.redact import redact_code, redact_message
+from gitmon.suppression import FileMarkers
+
+if TYPE_CHECKING:
+    from gitmon.engines.semgrep import Match
+
+M = TypeVar("M", bound="Match")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class Finding:
     snippet: str = ""
     suppressed: bool = False
     suppression: str | None = None   # the reason given
+    suppression_problem: str | None = None   # why a marker found was not applied
     baselined: bool = False
 
     @property
@@ -39,14 +46,25 @@ class Finding:
             "reviewer": self.reviewer, "rule": self.rule, "severity": self.severity.label,
             "path": self.path, "line": self.line, "end_line": self.end_line,
             "column": self.column, "end_column": self.end_column,
-            "message": redact(self.message), "area": self.area,
+            "message": redact_message(self.message, self.rule, self.snippet), "area": self.area,
             "fingerprint": self.fingerprint, "suppressed": self.suppressed,
-            "engine": self.engine, "snippet": redact(self.snippet),
+            "engine": self.engine, "snippet": redact_code(self.snippet, self.rule),
         }
         if self.suppression is not None:
-            data["suppression"] = redact(self.suppression)
+            data["suppression"] = redact_message(self.suppression, self.rule, self.snippet)
+        elif self.suppression_problem is not None:
+            data["suppression"] = f"({self.suppression_problem}: not applied)"
+            data["suppression_problem"] = self.suppression_problem
         data["baselined"] = self.baselined
         return data
+
+
+def redact_matches(matches: list[M], content: bytes) -> list[M]:
+    """Engine matches as the cache may keep them: semgrep fills a message's $METAVARS with
+    the matched code, so a message can carry the very secret its rule found."""
+    return [replace(m, message=redact_message(m.message, m.rule,
+                                              matched_code(content, m.line, m.end_line)))
+            for m in matches]
 
 
 def fingerprint(rule: str, path: str, code: str) -> str:
@@ -63,58 +81,29 @@ def matched_code(content: bytes | None, line: int, end_line: int) -> str:
     return "\n".join(lines[max(line - 1, 0):end_line])
 
 
-_GITMON_IGNORE = re.compile(r"gitmon:\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>.*)")
-_NOSEMGREP = re.compile(r"nosemgrep(?::\s*(?P<ids>[\w.\-]+(?:\s*,\s*[\w.\-]+)*))?(?P<reason>.*)")
-
-
-def suppression_on(line_text: str, rule: str) -> tuple[bool, str] | None:
-    """(applies, reason) for a suppression comment on this line, or None if there is none."""
-    for pattern in (_GITMON_IGNORE, _NOSEMGREP):
-        m = pattern.search(line_text)
-        if not m:
-            continue
-        ids = [i.strip() for i in (m.group("ids") or "").split(",") if i.strip()]
-        if ids and not any(_same_rule(rule, i) for i in ids):
-            continue
-        reason = _clean_reason(m.group("reason"))
-        return bool(reason), reason
-    return None
-
-
-def _same_rule(rule: str, named: str) -> bool:
-    return rule == named or rule.endswith("." + named) or named == "*"
-
-
-def _clean_reason(text: str) -> str:
-    text = text.strip()
-    for end in ("*/", "-->", "#}"):
-        if text.endswith(end):
-            text = text[: -len(end)]
-    return text.strip(" -:—\t")
-
-
 def apply_suppressions(findings: Iterable[Finding], contents: Mapping[str, bytes],
                        ) -> list[Finding]:
-    """Mark findings suppressed by a comment on their first line or the line above.
+    """Mark findings suppressed by a comment marker on their first line or the line above.
 
-    A suppression without a reason does not count; it is kept in the record as such.
+    A marker that is not applied (no reason, no rule named, in a string) is kept in the
+    record with the reason it was not applied.
     """
-    split: dict[str, list[str]] = {}
+    findings = list(findings)
+    last: dict[str, int] = {}
+    for f in findings:
+        last[f.path] = max(last.get(f.path, 0), f.line)
+    files: dict[str, FileMarkers] = {}
     out = []
     for f in findings:
-        if f.path not in contents:
-            out.append(f)
-            continue
-        lines = split.setdefault(f.path, contents[f.path].decode("utf-8", "replace").splitlines())
-        for number in (f.line, f.line - 1):
-            if not 1 <= number <= len(lines):
-                continue
-            found = suppression_on(lines[number - 1], f.rule)
-            if found is not None:
-                applies, reason = found
-                f = replace(f, suppressed=applies,
-                            suppression=reason if applies else "(no reason given: not applied)")
-                break
+        if f.path in contents:
+            if f.path not in files:
+                text = contents[f.path].decode("utf-8", "replace")
+                files[f.path] = FileMarkers(f.path, text, upto=last[f.path])
+            marker = files[f.path].find(f.line, f.rule)
+            if marker is not None and marker.applies:
+                f = replace(f, suppressed=True, suppression=marker.text)
+            elif marker is not None:
+                f = replace(f, suppression_problem=marker.text)
         out.append(f)
     return out
 

@@ -8,14 +8,14 @@ cover the routed files of many commits at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from gitmon import gitio
 from gitmon.change import Change, parse_diff
 from gitmon.policy import Policy
 from gitmon.review import Options, Review, now
-from gitmon.routing import Routing, route
+from gitmon.routing import Routing, route, signal_blobs
 from gitmon.verdict import judge
 
 WINDOW_FILES = 2000     # routed files per window: one semgrep run each
@@ -47,11 +47,32 @@ class Router:
             self._watched[path] = any(a.matches(path) for a in self.policy.areas.values())
         return self._watched[path]
 
-    def route(self, change: Change) -> Routing | None:
-        """The change's routing, or None when no file is in a watched area."""
-        if not any(self.watched(f.path) for f in change.files):
+    def route(self, change: Change, blobs: Mapping[str, bytes] | None = None) -> Routing | None:
+        """The change's routing, or None when no file is in a watched area (by path, old
+        path, or the content in blobs that signals read)."""
+        contents = {f.path: blobs[f.new_blob] for f in change.files
+                    if blobs and f.new_blob and f.new_blob in blobs}
+        if not contents and not any(self.watched(f.path) or (
+                f.old_path is not None and self.watched(f.old_path)) for f in change.files):
             return None
-        return route(self.policy, change.files)
+        routing = route(self.policy, change.files, contents)
+        return routing if routing.file_areas else None
+
+    def route_all(self, stream: Iterator[Change], chunk: int = 200,
+                  ) -> Iterator[tuple[Change, Routing | None]]:
+        """Route a stream, reading the blobs content signals need once per chunk of commits."""
+        batch: list[Change] = []
+        for change in stream:
+            batch.append(change)
+            if len(batch) == chunk:
+                yield from self._route_batch(batch)
+                batch = []
+        yield from self._route_batch(batch)
+
+    def _route_batch(self, batch: list[Change]) -> Iterator[tuple[Change, Routing | None]]:
+        blobs = signal_blobs(self.policy, batch[0].root, batch) if batch else {}
+        for change in batch:
+            yield change, self.route(change, blobs)
 
 
 Routed = tuple[Change, Routing | None]
@@ -62,8 +83,7 @@ def windows(router: Router, stream: Iterator[Change], max_files: int = WINDOW_FI
     """Group consecutive changes so each group holds about max_files routed files."""
     window: list[Routed] = []
     files = 0
-    for change in stream:
-        routing = router.route(change)
+    for change, routing in router.route_all(stream):
         window.append((change, routing))
         if routing is not None:
             files += sum(1 for f in change.files

@@ -8,12 +8,11 @@ replaces a foreign hook without keeping it.
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitmon import gitio
+from gitmon import fsio, gitio
 from gitmon.errors import FatalError, UsageError
 
 HOOK_ID = "# gitmon-hook-id: 8f3c6e1a2b9d4f70"
@@ -95,10 +94,8 @@ def uninstall(root: Path, hook_type: str) -> Outcome:
 
 
 def _write_executable(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.gitmon-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.chmod(tmp, 0o755)
-    tmp.replace(path)
+    # A hook may be a link (an old `ln -s` install): it is replaced, never written through.
+    fsio.atomic_write(str(path), text, mode=0o755, replace_link=True)
 
 
 def _show(root: Path, path: Path) -> str:

@@ -27,3 +27,51 @@ def languages_of(paths: list[str]) -> set[str]:
     for path in paths:
         out.update(EXTENSIONS.get(Path(path).suffix.lower(), ()))
     return out
+
+
+# Comment syntax by language, for suppression markers (a marker counts only in a comment).
+# (line-comment tokens, block comments as (open, close), strings as
+#  (open, close, backslash escapes, may span lines), spaced): spaced languages (YAML, shell,
+# TOML) start a `#` comment or a quoted string only after a space or at the start of a line,
+# so `a#b` and `it's` are plain text.
+Syntax = tuple[tuple[str, ...], tuple[tuple[str, str], ...],
+               tuple[tuple[str, str, bool, bool], ...], bool]
+_QUOTES = (('"', '"', True, False), ("'", "'", True, False))
+_C_BLOCK = (("/*", "*/"),)
+_SYNTAX: Mapping[str, Syntax] = {
+    "hash": (("#",), (), _QUOTES, True),
+    "python": (("#",), (), (('"""', '"""', True, True), ("'''", "'''", True, True), *_QUOTES),
+               False),
+    "ruby": (("#",), (), _QUOTES, False),
+    "c": (("//",), _C_BLOCK, (('"""', '"""', True, True), *_QUOTES), False),
+    "js": (("//",), _C_BLOCK, (("`", "`", True, True), *_QUOTES), False),
+    "go": (("//",), _C_BLOCK, (("`", "`", False, True), *_QUOTES), False),
+    # `'` is also a lifetime (`&'a str`): only double-quoted and raw strings are skipped
+    "rust": (("//",), _C_BLOCK, (('r#"', '"#', False, True), ('"', '"', True, True)), False),
+    "php": (("//", "#"), _C_BLOCK, _QUOTES, False),
+    "hcl": (("#", "//"), _C_BLOCK, (('"', '"', True, False),), False),
+    "html": ((), (("<!--", "-->"),), (), False),
+    "lua": (("--",), (("--[[", "]]"),), _QUOTES, False),
+    "helm": (("#",), (("{{/*", "*/"), ("{{- /*", "*/")), _QUOTES, True),
+    "json": ((), (), (('"', '"', True, False),), False),
+}
+_COMMENT_STYLE: Mapping[str, str] = {
+    ".py": "python", ".pyi": "python", ".rb": "ruby", ".sh": "hash", ".bash": "hash",
+    ".yaml": "hash", ".yml": "hash", ".toml": "hash", ".ex": "hash", ".exs": "hash",
+    ".env": "hash", ".cfg": "hash", ".ini": "hash", ".conf": "hash", ".properties": "hash",
+    ".js": "js", ".jsx": "js", ".mjs": "js", ".cjs": "js", ".ts": "js", ".tsx": "js",
+    ".mts": "js", ".go": "go", ".rs": "rust", ".java": "c", ".kt": "c", ".scala": "c",
+    ".cs": "c", ".c": "c", ".h": "c", ".cpp": "c", ".hpp": "c", ".cc": "c", ".swift": "c",
+    ".php": "php", ".tf": "hcl", ".hcl": "hcl", ".html": "html", ".htm": "html",
+    ".xml": "html", ".svg": "html", ".lua": "lua", ".tpl": "helm", ".json": "json",
+}
+
+
+def comment_syntax(path: str) -> Syntax:
+    """How comments are written in this file; Helm templates (a chart's templates/ folder,
+    `.tpl`) also take `{{/* */}}`; an unknown type takes `#`, as env files and Dockerfiles do."""
+    p = Path(path)
+    style = _COMMENT_STYLE.get(p.suffix.lower(), "hash")
+    if style == "hash" and p.suffix.lower() in (".yaml", ".yml") and "templates" in p.parts:
+        style = "helm"
+    return _SYNTAX[style]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
@@ -83,11 +84,28 @@ filter_option = click.option(
 record_option = click.option("--no-record", is_flag=True, help="Write no status record.")
 
 
+def _output_option(name: str, what: str, *aliases: str) -> Callable[[F], F]:
+    return click.option(f"--{name}-output", *aliases, f"{name}_output", metavar="FILE",
+                        help=f"Also write {what} to FILE.")
+
+
 def output_options(func: F) -> F:
+    """--json-output, --sarif-output, --markdown-output: the same on check, ci and audit."""
+    for decorator in reversed([_output_option("json", "the JSON record"),
+                               _output_option("sarif", "SARIF 2.1.0"),
+                               _output_option("markdown", "Markdown")]):
+        func = decorator(func)
+    return func
+
+
+def ci_output_options(func: F) -> F:
+    """output_options with ci's older --sarif-file kept as an alias, and '' for no SARIF."""
     for decorator in reversed([
-        click.option("--json-output", metavar="FILE", help="Also write the JSON record here."),
-        click.option("--sarif-output", metavar="FILE", help="Also write SARIF 2.1.0 here."),
-        click.option("--markdown-output", metavar="FILE", help="Also write Markdown here."),
+        _output_option("json", "the JSON record"),
+        click.option("--sarif-output", "--sarif-file", "sarif_output", metavar="FILE",
+                     help="Where to write SARIF 2.1.0 for code scanning ('' for none) "
+                          "[default: $RUNNER_TEMP/gitmon.sarif, else gitmon.sarif]."),
+        _output_option("markdown", "Markdown"),
     ]):
         func = decorator(func)
     return func
@@ -95,5 +113,23 @@ def output_options(func: F) -> F:
 
 def outputs(json_output: str | None, sarif_output: str | None,
             markdown_output: str | None) -> dict[str, str]:
+    """The output files by format, each checked before the review runs (exit 2 if unusable)."""
     pairs = {"json": json_output, "sarif": sarif_output, "markdown": markdown_output}
-    return {k: v for k, v in pairs.items() if v}
+    chosen = {k: v for k, v in pairs.items() if v}
+    for name, path in chosen.items():
+        check_output(f"--{name}-output", path)
+    return chosen
+
+
+def check_output(option: str, path: str) -> None:
+    """A file can be written there: not a folder, and no file in the way of its folders."""
+    target = Path(path).absolute()
+    if target.is_dir():
+        raise UsageError(f"{option} {path} is a folder", hint=f"name a file, e.g. "
+                         f"{option} {Path(path) / ('gitmon.' + option.split('-')[2])}")
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: {folder} is not a folder",
+                         hint="name a file in a folder that exists or can be created")

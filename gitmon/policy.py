@@ -17,7 +17,7 @@ from typing import Any
 import pathspec
 import yaml
 
-from gitmon import globs, yamlio
+from gitmon import globs, signals, yamlio
 from gitmon.errors import PolicyError
 
 POLICY_FILE = "gitmon.yml"
@@ -59,6 +59,7 @@ class Reviewer:
     rules: tuple[str, ...]
     checks: tuple[CheckSpec, ...]
     block_on: Severity | None
+    review_tests: bool = False     # gate test code with these rules too (off: findings dropped)
 
     def blocks(self, severity: Severity) -> bool:
         return self.block_on is not None and severity >= self.block_on
@@ -70,6 +71,7 @@ class Area:
     paths: tuple[str, ...]
     reviewers: tuple[str, ...]
     spec: pathspec.PathSpec[Any] = field(compare=False, repr=False)
+    content: tuple[signals.Signal, ...] = ()    # files this area claims by what they say
 
     def matches(self, path: str) -> bool:
         return bool(self.spec.match_file(path))
@@ -265,7 +267,7 @@ class _Validator:
 
     def area(self, name: str, node: yaml.Node, reviewers: Mapping[str, Reviewer]) -> Area:
         trail = f"areas.{name}"
-        keys = self.mapping(node, trail, ("paths", "reviewers", "description"))
+        keys = self.mapping(node, trail, ("paths", "reviewers", "description", "content"))
         for required in ("paths", "reviewers"):
             if required not in keys:
                 raise self.fail(node, trail, f"missing key `{required}`",
@@ -284,18 +286,21 @@ class _Validator:
                 raise self.fail(item, f"{trail}.reviewers[{i}]", f"unknown reviewer `{owner}`", hint)
         patterns = tuple(p for _, p in paths)
         spec = pathspec.GitIgnoreSpec.from_lines(patterns)   # each was checked above
-        return Area(name, patterns, tuple(dict.fromkeys(o for _, o in owners)), spec)
+        content = signals.parse(self, keys["content"][1], f"{trail}.content") if "content" in keys else ()
+        return Area(name, patterns, tuple(dict.fromkeys(o for _, o in owners)), spec, content)
 
     def reviewer(self, name: str, node: yaml.Node) -> Reviewer:
         trail = f"reviewers.{name}"
-        keys = self.mapping(node, trail, ("title", "rules", "checks", "block_on"))
+        keys = self.mapping(node, trail, ("title", "rules", "checks", "block_on", "review_tests"))
         title = self.scalar(keys["title"][1], f"{trail}.title", str) if "title" in keys else name
         rules = [r for _, r in self.strings(keys["rules"][1], f"{trail}.rules")] if "rules" in keys else []
         checks = self.checks(keys["checks"][1], f"{trail}.checks") if "checks" in keys else []
         block_on = "error"
         if "block_on" in keys:
             block_on = self.choice(keys["block_on"][1], f"{trail}.block_on", tuple(BLOCK_LEVELS))
-        return Reviewer(name, title, tuple(rules), tuple(checks), BLOCK_LEVELS[block_on])
+        tests = self.scalar(keys["review_tests"][1], f"{trail}.review_tests", bool) \
+            if "review_tests" in keys else False
+        return Reviewer(name, title, tuple(rules), tuple(checks), BLOCK_LEVELS[block_on], tests)
 
     def checks(self, node: yaml.Node, trail: str) -> list[CheckSpec]:
         from gitmon.engines.builtin import CHECKS

@@ -19,6 +19,7 @@ from gitmon import cache as cache_mod
 from gitmon import gitio
 from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
+from gitmon.findings import redact_matches
 from gitmon.policy import Policy
 from gitmon.routing import Routing
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
@@ -116,7 +117,8 @@ class Prefill:
             if name in run.notes:
                 continue   # as review._scan: an engine problem on a file is not cached
             ids = {rule_id for rule_id, _ in target.rules}
-            found = [m.to_json() for m in run.matches.get(name, []) if m.rule in ids]
+            found = [m.to_json() for m in redact_matches(run.matches.get(name, []), contents[name])
+                     if m.rule in ids]
             for key in target.keys:
                 self.cache.put(key, found)
         return None

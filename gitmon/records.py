@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from gitmon import __version__
+from gitmon import __version__, fsio
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:       # the hook's fast path writes records without loading the engine
@@ -57,6 +57,7 @@ def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
         "unrouted": len(routing.unrouted),
         "policy": review.policy.origin,
         "filter_dropped": review.dropped,
+        "tests_dropped": review.tests_dropped,
         "engine": review.engine,
         "degraded": {"reason": review.degraded} if review.degraded else None,
         "verdict": review.verdict.value,
@@ -128,45 +129,61 @@ def _plain(value: Any) -> Any:
 
 
 def records_dir(root: Path, folder: str) -> Path:
-    return root / folder
+    """The state folder (settings.records); the folders between root and it must be real."""
+    base = root / folder
+    if not Path(folder).is_absolute():
+        for parent in list(base.relative_to(root).parents)[-2::-1]:   # outermost first
+            if (root / parent).is_symlink():
+                raise fsio.WriteError(f"{root / parent} is a symbolic link: gitmon never "
+                                      "writes through a link", hint="remove the link (a "
+                                      "change may have committed it) and run again")
+    return base
+
+
+IGNORE_TEXT = "# gitmon's records, ledger and cache: local state, never committed\n*\n"
 
 
 def ensure_dir(base: Path) -> None:
-    if base.is_symlink() or (base / "records").is_symlink():
-        # A change could commit `.gitmon` as a link, to make CI write records elsewhere.
-        from gitmon.errors import FatalError
+    """base as a real folder (a change could commit `.gitmon` as a link) with its .gitignore.
 
-        raise FatalError(f"{base} is a symbolic link: gitmon writes records only into a real "
-                         "folder", hint="remove the link, or point settings.records at the "
-                         "folder itself")
-    (base / "records").mkdir(parents=True, exist_ok=True)
-    ignore = base / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# gitmon's records, ledger and cache: local state, never committed\n*\n")
+    Every writer under base calls it first, so a run that creates `.gitmon/` (even with
+    --no-record, for the cache) never leaves `git status` dirty.
+    """
+    fsio.create_once(str(base / ".gitignore"), IGNORE_TEXT, anchor=str(base.parent))
+
+
+def save(base: Path, rel: str, text: str, mode: int = 0o600) -> Path:
+    """Write base/rel atomically: no link followed below base's parent, temp files in base/tmp."""
+    ensure_dir(base)
+    path = base / rel
+    fsio.atomic_write(str(path), text, anchor=str(base.parent), tmp_dir=str(base / "tmp"),
+                      mode=mode)
+    return path
 
 
 def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # O_EXCL with a random name is what tempfile.mkstemp does, without its import cost
-    # (the hook's fast path writes a record on every commit).
-    tmp = str(path.parent / f".tmp-{os.urandom(6).hex()}{path.suffix}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """A file outside the state folder (the baseline): its folder trusted, the file no link."""
+    fsio.atomic_write(str(path), text)
 
 
 def write(base: Path, record: dict[str, Any]) -> Path:
-    """Write the record atomically, then append its summary line to the ledger."""
-    ensure_dir(base)
-    path = base / "records" / f"{record['id']}.json"
-    atomic_write(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    """Write the record, then its ledger line: both or neither (a failed append removes it)."""
+    path = save(base, f"records/{record['id']}.json",
+                json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    try:
+        # One write() of a short line on an O_APPEND file: concurrent writers don't interleave.
+        fsio.append(str(base / "ledger.jsonl"), _ledger_line(record, base, path),
+                    anchor=str(base.parent))
+    except BaseException:
+        try:    # noqa: SIM105 (contextlib is not imported on the hook's path)
+            path.unlink()
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def _ledger_line(record: dict[str, Any], base: Path, path: Path) -> str:
     summary = {
         "id": record["id"], "source": record["source"], "kind": record["change"]["kind"],
         "head": record["change"]["head"], "base": record["change"]["base"],
@@ -177,14 +194,7 @@ def write(base: Path, record: dict[str, Any]) -> Path:
         "findings": len([f for f in record["findings"] if not f["suppressed"]]),
         "record": str(path.relative_to(base)),
     }
-    line = json.dumps(summary, ensure_ascii=False) + "\n"
-    # One write() of a short line on an O_APPEND file: concurrent writers don't interleave.
-    fd = os.open(base / "ledger.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line.encode("utf-8"))
-    finally:
-        os.close(fd)
-    return path
+    return json.dumps(summary, ensure_ascii=False) + "\n"
 
 
 def read_ledger(base: Path) -> list[dict[str, Any]]:

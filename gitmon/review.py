@@ -14,11 +14,11 @@ from gitmon import gitio
 from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
-from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code
+from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code, redact_matches
 from gitmon.policy import Policy, Severity
-from gitmon.routing import Routing, route
+from gitmon.routing import Routing, route_and_read
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
-from gitmon.sources import read_contents
+from gitmon.testcode import drop_test_findings
 from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ class Review:
     finished_at: str = ""
     dropped: int = 0                   # findings outside the diff filter
     engine: dict[str, object] = field(default_factory=dict)
+    tests_dropped: int = 0             # findings in test code its reviewer does not gate
 
 
 def now() -> str:
@@ -61,9 +62,8 @@ def now() -> str:
 def review(change: Change, policy: Policy, reader: Reader, options: Options,
            cache_dir: Path | None = None) -> Review:
     started = now()
-    routing = route(policy, change.files)
+    routing, contents, notes = route_and_read(policy, change)   # by path, then by content
     routed = [f for f in change.files if f.path in routing.file_areas]
-    contents, notes = read_contents(change, routed, policy.settings.max_file_size)
     for path, data in contents.items():
         try:
             data.decode("utf-8")
@@ -88,13 +88,14 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
             else:
                 dropped += 1
     findings += builtin
+    findings, tests_dropped = drop_test_findings(findings, policy, contents)
     findings = apply_suppressions(findings, contents)
     findings = [_baselined(f, options.baseline) for f in findings]
     findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
     pending = _pending(routing, ruleset, contents, failure)
     results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on)
     return Review(change, policy, routing, findings, results, verdict, notes, failure,
-                  options.source, started, now(), dropped, engine)
+                  options.source, started, now(), dropped, engine, tests_dropped)
 
 
 class _Scan:
@@ -149,7 +150,7 @@ class _Scan:
             return self.matches, run.failure, self.engine
         notes.update(run.notes)
         for path in self.todo:
-            found = run.matches.get(path, [])
+            found = redact_matches(run.matches.get(path, []), self.todo[path])
             self.matches[path] = found
             if path not in run.notes:
                 self.cache.put(self.keys[path], [m.to_json() for m in found])

@@ -34,7 +34,24 @@ def test_action_installs_from_its_own_checkout_and_runs_gitmon_ci() -> None:
     install = next(s for s in data["runs"]["steps"] if s.get("name") == "Install gitmon")
     assert '"$GITHUB_ACTION_PATH"' in install["run"]
     assert set(data["outputs"]) == {"verdict", "findings", "record", "sarif"}
-    assert {"policy", "fail-on", "filter", "sarif-file", "working-directory"} <= set(data["inputs"])
+    assert {"policy", "fail-on", "filter", "sarif-file", "json-output", "markdown-output",
+            "working-directory"} <= set(data["inputs"])
+
+
+def test_action_and_workflows_pass_zizmor() -> None:
+    """Actions pinned to commits, no persisted credentials, least permissions."""
+    root = ACTION.parent
+    proc = subprocess.run([str(Path(sys.executable).parent / "zizmor"), "--offline",
+                           "--persona=pedantic", str(ACTION), str(root / ".github/workflows")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("No findings to report.")
+    for text in (ACTION.read_text(), *(p.read_text() for p in
+                                       (root / ".github/workflows").glob("*.yml"))):
+        uses = [line.strip().removeprefix("- ") for line in text.splitlines()]
+        pins = [u.split()[1] for u in uses if u.startswith("uses:") and "@" in u]
+        assert pins
+        assert all(len(pin.split("@")[1]) == 40 for pin in pins), pins
 
 
 def test_review_step_passes_inputs_and_sets_the_outputs(repo: GitRepo, tmp_path: Path) -> None:
@@ -48,7 +65,7 @@ def test_review_step_passes_inputs_and_sets_the_outputs(repo: GitRepo, tmp_path:
     (runner_temp / "gitmon-venv" / "bin" / "gitmon").symlink_to(Path(sys.executable).parent / "gitmon")
     outputs = tmp_path / "output"
     inputs = {"policy": "", "fail-on": "never", "filter": "", "sarif-file": "out dir/g.sarif",
-              "base": base, "head": head}
+              "json-output": "", "markdown-output": "out dir/g.md", "base": base, "head": head}
     env = dict(os.environ, RUNNER_TEMP=str(runner_temp), GITHUB_OUTPUT=str(outputs),
                GITHUB_ACTIONS="true")
     for key, expr in step["env"].items():
@@ -63,3 +80,25 @@ def test_review_step_passes_inputs_and_sets_the_outputs(repo: GitRepo, tmp_path:
     assert values["sarif"] == str(repo.path / "out dir" / "g.sarif")
     assert json.loads(Path(values["sarif"]).read_text())["runs"][0]["results"]
     assert json.loads(Path(values["record"]).read_text())["source"] == "ci"
+    assert Path(values["record"]).is_relative_to(runner_temp)     # not in the checkout
+    assert "## gitmon:" in (repo.path / "out dir" / "g.md").read_text()
+
+
+def test_without_sarif_file_the_artifacts_go_to_runner_temp(repo: GitRepo, tmp_path: Path) -> None:
+    base = repo.head()
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    head = repo.commit("retry client")
+    step = next(s for s in action()["runs"]["steps"] if s.get("id") == "gitmon")
+    runner_temp = tmp_path / "runner"
+    (runner_temp / "gitmon-venv" / "bin").mkdir(parents=True)
+    (runner_temp / "gitmon-venv" / "bin" / "gitmon").symlink_to(Path(sys.executable).parent / "gitmon")
+    outputs = tmp_path / "output"
+    env = dict(os.environ, RUNNER_TEMP=str(runner_temp), GITHUB_OUTPUT=str(outputs),
+               GITMON_BASE=base, GITMON_HEAD=head, GITMON_FAIL_ON="never")
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                          cwd=repo.path, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    assert values["sarif"] == str(runner_temp / "gitmon.sarif")
+    assert json.loads(Path(values["sarif"]).read_text())["runs"][0]["results"]
+    assert repo.git("status", "--porcelain", "--ignored") == ""      # nothing in the checkout

@@ -15,7 +15,7 @@ import yaml
 from conftest import TOKEN_LOG, GitRepo, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = json.loads(Path("/work/shared/schemas/sarif-schema-2.1.0.json").read_text())
+SARIF_SCHEMA = json.loads((Path(__file__).with_name("schemas") / "sarif-schema-2.1.0.json").read_text())
 RULE_MESSAGE = yaml.safe_load((ROOT / "rules/security/secret-logged-python.yaml").read_text(
     ))["rules"][0]["message"].strip()
 SECRET_RULE = "security-secret-logged-python"
@@ -102,8 +102,11 @@ def test_pull_request_annotations_summary_outputs_sarif_and_record(repo: GitRepo
         f"::warning file=src/retry/ok%2C yes%3A 100%25.py,line={warning['line']},"
         f"endLine={warning['end_line']},title={warning['reviewer']}%3A {warning['rule']}::{message}",
     ]
+    runner_temp = repo.path.parent / "runner"      # artifacts stay out of the checkout
     assert run.outputs == {"verdict": "block", "findings": "2", "record": run.outputs["record"],
-                           "sarif": str(repo.path / "gitmon.sarif")}
+                           "sarif": str(runner_temp / "gitmon.sarif")}
+    assert Path(run.outputs["record"]).parent == runner_temp / "gitmon" / "records"
+    assert not (repo.path / ".gitmon").exists() and not (repo.path / "gitmon.sarif").exists()
     assert (record["source"], record["verdict"]) == ("ci", "block")
     assert (record["change"]["kind"], record["change"]["base"], record["change"]["head"]) == (
         "range", base, head)

@@ -141,3 +141,31 @@ def test_compiled_table_keeps_gitignore_precedence(tmp_path: Path) -> None:
     for path in ["src/a.py", "src/vendor/b.py", "src/vendor/keep.py", "x/src/c.py", "a.cfg",
                  "top.cfg", "d/top.cfg", "build/x/out", "build/out", "out"]:
         assert bool(table.areas_of(path)) == area.matches(path), path
+
+
+def test_content_routed_staged_file_gets_the_review(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo.path)
+    stage_unwatched(repo)
+    repo.write("docs/notes.txt", "import tenacity\n")      # not code: never read
+    repo.write("src/app/client.py", "import tenacity\nDELAY = 1\n")
+    repo.git("add", "docs/notes.txt", "src/app/client.py")
+    capsys.readouterr()
+    assert fastpath.try_fast(["check", "--staged"]) == 0
+    assert "gitmon: PASS - 1 routed file(s), 3 unrouted" in capsys.readouterr().out
+    [record] = (repo.path / ".gitmon" / "records").glob("*.json")
+    files = {f["path"]: f["areas"] for f in json.loads(record.read_text())["change"]["files"]}
+    assert files["src/app/client.py"] == ["retry"] and files["src/app/main.py"] == []
+
+
+def test_compiled_table_claims_what_the_full_routing_claims(repo: GitRepo) -> None:
+    repo.write("k/app.yaml", "kind: Deployment\n")
+    repo.write("svc/a.go", 'import "golang.org/x/time/rate"\n')
+    repo.write("svc/b.py", "import os\n")
+    repo.git("add", "-A")
+    table = fastroute.Table(fastroute.build(str(repo.path), None, "x", "y"))
+    names = [("A", "k/app.yaml"), ("A", "svc/a.go"), ("A", "svc/b.py")]
+    assert table.claim(str(repo.path), names)
+    assert [table.areas_of(p) for _, p in names] == [["deployment"], ["rate-limit"], []]
+    assert table.claimed == {"k/app.yaml": {"deployment": "k8s-workload"},
+                             "svc/a.go": {"rate-limit": "go-rate-limit"}}

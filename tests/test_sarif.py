@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from conftest import TOKEN_LOG, GitRepo
 
-SCHEMA = json.loads(Path("/work/shared/schemas/sarif-schema-2.1.0.json").read_text())
+SCHEMA = json.loads((Path(__file__).with_name("schemas") / "sarif-schema-2.1.0.json").read_text())
 ODD_PATH = "src/retry dir/clíent ñ.py"
 SUPPRESSED = ('\n\ndef probe(api_token):\n'
               '    # gitmon: ignore[security-secret-logged-python] fake token in a demo\n'

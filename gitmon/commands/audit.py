@@ -10,17 +10,18 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from gitmon import gitio, history, records
+from gitmon import fsio, gitio, history, records
 from gitmon.audit_summary import Summary
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
 from gitmon.policy import Policy, load_policy
 from gitmon.prefill import Prefill
+from gitmon.reports import renderer
 from gitmon.review import Options, load_baseline, review
 from gitmon.rulesets import Reader, disk_reader
 
@@ -32,7 +33,7 @@ class Progress(Protocol):
 def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
         max_count: int | None = None, fmt: str = "text", fail_on: str | None = None,
         diff_filter: str | None = None, record: bool = True, fail_on_block: bool = False,
-        ) -> int:
+        outputs: Mapping[str, str] | None = None) -> int:
     if max_count is not None and max_count < 1:
         raise UsageError(f"--max-count must be at least 1, not {max_count}",
                          hint="leave it out to audit the whole range")
@@ -43,24 +44,27 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
                          hint="commit first, or review the working tree with `gitmon check`")
     pairs = history.commits(root, spec, max_count)
     summary = Summary(spec=spec, shallow=gitio.is_shallow(root))
+    found: list[dict[str, Any]] = []
     started = time.perf_counter()
     with _progress(len(pairs)) as bar:
         audit(root=root, policy=policy, reader=disk_reader(root), pairs=pairs, summary=summary,
               options=Options(source="audit", filter=diff_filter, fail_on=fail_on,
                               baseline=load_baseline(root, policy)),
-              record=record, bar=bar)
+              record=record, bar=bar, found=found)
     summary.seconds = round(time.perf_counter() - started, 3)
-    if fmt == "json":
-        sys.stdout.write(json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(summary.text())
+    texts = {"json": json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n",
+             "text": summary.text()}
+    for name, target in (outputs or {}).items():
+        fsio.write_output(target, _output(name, texts, summary, found), str(root))
+    sys.stdout.write(texts["json" if fmt == "json" else "text"])
     if summary.degraded:
         return EXIT_FAILURE
     return EXIT_BLOCK if fail_on_block and summary.blocked else EXIT_PASS
 
 
 def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, str | None]],
-          summary: Summary, options: Options, record: bool, bar: Progress) -> None:
+          summary: Summary, options: Options, record: bool, bar: Progress,
+          found: list[dict[str, Any]] | None = None) -> None:
     """Review every commit of pairs, window by window, into summary (and the records)."""
     base = records.records_dir(root, policy.settings.records)
     cache_dir = base / "cache"
@@ -78,7 +82,24 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
                 result = review(change, policy, reader, opts, cache_dir=cache_dir)
             path = records.write(base, records.build(result)) if record else None
             summary.add(result, str(path.relative_to(root)) if path else None)
+            if found is not None:
+                found += [f.to_json() for f in result.findings if f.counts]
             bar.update(1)
+
+
+def _output(name: str, texts: dict[str, str], summary: Summary,
+            found: list[dict[str, Any]]) -> str:
+    """--json-output: the summary; --markdown-output: it for a page; --sarif-output: every
+    finding that counts, over every commit of the range."""
+    if name == "json":
+        return texts["json"]
+    if name == "markdown":
+        return f"## gitmon audit `{summary.spec}`\n\n```text\n{texts['text']}```\n"
+    blocked = "block" if summary.blocked else "pending" if summary.pending else "pass"
+    return renderer("sarif")({
+        "id": f"audit {summary.spec}", "source": "audit", "verdict": blocked,
+        "findings": found,
+        "degraded": {"reason": summary.degraded} if summary.degraded else None})
 
 
 class _NoBar:

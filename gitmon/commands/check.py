@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gitmon import gitio, records
+from gitmon import fsio, gitio, records
 from gitmon.policy import Policy, load_policy
 from gitmon.reports import renderer
 from gitmon.review import Options, Review, load_baseline, review
@@ -28,21 +28,23 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     result, data = execute(root=root, policy=policy, reader=disk_reader(root), selector=selector,
                            fail_on=fail_on, diff_filter=diff_filter, record=record,
                            source=source, use_cache=use_cache, prelaunched=prelaunched)
-    emit(data, fmt, outputs or {})
+    emit(data, fmt, outputs or {}, root)
     return result.verdict.exit_code
 
 
 def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
-            prelaunched: Prelaunch | None = None) -> tuple[Review, dict[str, object]]:
+            prelaunched: Prelaunch | None = None, state: Path | None = None,
+            ) -> tuple[Review, dict[str, object]]:
     """Review the selected change and write its record; shared by check, ci and the daemon.
 
     `baseline` replaces the baseline file on disk (ci reads it from the base commit);
-    `prelaunched` is the hook's early semgrep job (see `gitmon.prelaunch`).
+    `prelaunched` is the hook's early semgrep job (see `gitmon.prelaunch`); `state`
+    replaces settings.records as the folder of records and cache (ci's $RUNNER_TEMP).
     """
     change = selector.change(root)
-    base = records.records_dir(root, policy.settings.records)
+    base = state or records.records_dir(root, policy.settings.records)
     if baseline is None:
         baseline = load_baseline(root, policy)
     options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
@@ -55,11 +57,15 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
     return result, data
 
 
-def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str]) -> None:
+def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str],
+         root: Path | None = None) -> None:
     """Print the chosen format and write the --*-output files."""
-    for name, target in outputs.items():
-        text = renderer(name)(data)
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        Path(target).write_text(text, encoding="utf-8")
+    write_outputs(data, outputs, root or Path.cwd())
     sys.stdout.write(renderer(fmt)(data))
     sys.stdout.flush()
+
+
+def write_outputs(data: dict[str, object], outputs: Mapping[str, str], root: Path) -> None:
+    """Each format to its file, none through a link (see `fsio.write_output`)."""
+    for name, target in outputs.items():
+        fsio.write_output(target, renderer(name)(data), str(root))

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from gitmon import baseline as baseline_file
-from gitmon import ci_event, gitio
+from gitmon import ci_event, fsio, gitio
 from gitmon.ci_event import FIX_SHALLOW, Skip, Target
-from gitmon.commands.check import execute
+from gitmon.commands.check import execute, write_outputs
 from gitmon.errors import FatalError, GitError, PolicyError, UsageError
 from gitmon.policy import BUILTIN_ORIGIN, POLICY_FILE, Policy, default_policy_text, parse_policy
 from gitmon.reports import github, markdown, renderer
@@ -27,8 +27,10 @@ from gitmon.selection import Selector
 
 def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
         policy_path: str | None = None, fail_on: str | None = None,
-        diff_filter: str | None = None, sarif_file: str = "gitmon.sarif", fmt: str | None = None,
+        diff_filter: str | None = None, sarif_file: str | None = None,
+        outputs: Mapping[str, str] | None = None, fmt: str | None = None,
         record: bool = True, env: Mapping[str, str] | None = None) -> int:
+    """`sarif_file`: None for the default place, '' for no SARIF; `outputs`: json, markdown."""
     env = os.environ if env is None else env
     on_github = env.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if on_github else "text")
@@ -38,6 +40,7 @@ def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
         sys.stdout.write(f"gitmon: PASS - {found.reason}\n")
         _outputs(env, {"verdict": "pass", "findings": "0", "record": "", "sarif": ""})
         return 0
+    files = artifacts(cwd, env, sarif_file, outputs or {})
     selector, policy_rev = _select(root, found)
     policy = _policy(root, policy_rev, _repo_path(root, cwd, policy_path))
     reader: Reader = commit_reader(root, policy_rev) if policy_rev else _no_rules
@@ -45,10 +48,26 @@ def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
                            fail_on=fail_on, diff_filter=diff_filter, record=record, source="ci",
                            baseline=_baseline(root, policy_rev, policy),
                            # The checkout is the head's: a cache in it could be the change's own.
-                           use_cache=False)
-    _report(data, fmt, Path(cwd, sarif_file).resolve() if sarif_file else None, env,
-            _workspace_prefix(root, env))
+                           use_cache=False, state=_state(env))
+    _report(data, fmt, files, env, root, _workspace_prefix(root, env))
     return result.verdict.exit_code
+
+
+def artifacts(cwd: str, env: Mapping[str, str], sarif_file: str | None,
+              outputs: Mapping[str, str]) -> dict[str, str]:
+    """Output files by format. SARIF goes to $RUNNER_TEMP unless named: a workspace file
+    is the pull request's to shape (it could commit `gitmon.sarif` as a link)."""
+    if sarif_file is None:
+        temp = env.get("RUNNER_TEMP")
+        sarif_file = os.path.join(temp, "gitmon.sarif") if temp else "gitmon.sarif"
+    named = {"sarif": sarif_file, **outputs}
+    return {k: os.path.abspath(os.path.join(cwd, v)) for k, v in named.items() if v}
+
+
+def _state(env: Mapping[str, str]) -> Path | None:
+    """Records go under $RUNNER_TEMP on a runner (None: settings.records in the checkout)."""
+    temp = env.get("RUNNER_TEMP")
+    return Path(temp, "gitmon") if temp else None
 
 
 def _select(root: Path, target: Target) -> tuple[Selector, str | None]:
@@ -142,11 +161,9 @@ def _workspace_prefix(root: Path, env: Mapping[str, str]) -> str:
     return "" if str(rel) == "." else f"{rel.as_posix()}/"
 
 
-def _report(data: dict[str, Any], fmt: str, sarif: Path | None, env: Mapping[str, str],
-            prefix: str = "") -> None:
-    if sarif is not None:
-        sarif.parent.mkdir(parents=True, exist_ok=True)
-        sarif.write_text(renderer("sarif")(data), encoding="utf-8")
+def _report(data: dict[str, Any], fmt: str, files: dict[str, str], env: Mapping[str, str],
+            root: Path, prefix: str = "") -> None:
+    write_outputs(data, files, root)
     notes = github.annotate(data, prefix)
     if fmt == "github":
         text = renderer("text")(data)
@@ -155,13 +172,12 @@ def _report(data: dict[str, Any], fmt: str, sarif: Path | None, env: Mapping[str
     else:
         sys.stdout.write(renderer(fmt)(data))
     sys.stdout.flush()
-    files = {"Record": str(data.get("record_path") or "")}
-    if sarif is not None:
-        files["SARIF"] = str(sarif)
-    _summary(env, data, notes.cut, {k: v for k, v in files.items() if v})
+    shown = {"Record": str(data.get("record_path") or ""), "SARIF": files.get("sarif", ""),
+             "JSON": files.get("json", ""), "Markdown": files.get("markdown", "")}
+    _summary(env, data, notes.cut, {k: v for k, v in shown.items() if v})
     count = sum(1 for f in data["findings"] if not (f["suppressed"] or f.get("baselined")))
     _outputs(env, {"verdict": str(data["verdict"]), "findings": str(count),
-                   "record": files["Record"], "sarif": files.get("SARIF", "")})
+                   "record": shown["Record"], "sarif": shown["SARIF"]})
 
 
 def _summary(env: Mapping[str, str], data: dict[str, Any], cut: list[dict[str, Any]],
@@ -181,5 +197,4 @@ def _outputs(env: Mapping[str, str], values: dict[str, str]) -> None:
 
 
 def _append(path: str, text: str) -> None:
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(text)
+    fsio.append(path, text)

@@ -1,4 +1,7 @@
-"""`gitmon route`: print the routing plan (area -> reviewers -> files); run no rule."""
+"""`gitmon route`: print the routing plan (area -> reviewers -> files); run no rule.
+
+Each area lists the files its paths matched, then (under "by content:") those its
+content signals matched, with the signal that did."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import click
 from gitmon import gitio
 from gitmon.policy import load_policy
 from gitmon.records import path_text
-from gitmon.routing import route
+from gitmon.routing import Routing, route_and_read
 from gitmon.selection import Selector
 
 
@@ -19,10 +22,13 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     root = gitio.toplevel(cwd)
     policy = load_policy(root, policy_path)
     change = selector.change(root)
-    plan = route(policy, change.files)
+    plan, *_ = route_and_read(policy, change)
     if as_json:
         click.echo(json.dumps({
-            "areas": {a: {"reviewers": list(policy.areas[a].reviewers), "files": _texts(fs)}
+            "areas": {a: {"reviewers": list(policy.areas[a].reviewers), "files": _texts(fs),
+                          "by_path": _texts(p for p in fs if plan.signal(p, a) is None),
+                          "by_content": {path_text(p): plan.signal(p, a) for p in fs
+                                         if plan.signal(p, a) is not None}}
                       for a, fs in plan.area_files.items()},
             "reviewers": {r: _texts(fs) for r, fs in plan.reviewer_files.items()},
             "unrouted": _texts(plan.unrouted),
@@ -31,10 +37,10 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     click.echo(f"policy: {policy.origin}")
     if not plan.area_files:
         click.echo("no changed file falls in a watched area")
+    renamed = {f.path: f.old_path for f in change.files if f.old_path}
     for area, files in plan.area_files.items():
         click.echo(f"{area} -> {', '.join(policy.areas[area].reviewers)}")
-        for path in files:
-            click.echo(f"    {path_text(path)}")
+        _area_files(plan, area, files, renamed)
     for reviewer, files in plan.reviewer_files.items():
         click.echo(f"reviewer {reviewer}: {len(files)} file(s)")
     click.echo(f"unrouted: {len(plan.unrouted)} file(s)")
@@ -46,3 +52,16 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
 def _texts(paths: Iterable[str]) -> list[str]:
     # names that are not UTF-8 as git quotes them: the output stays valid UTF-8 and JSON
     return [path_text(p) for p in paths]
+
+
+def _area_files(plan: Routing, area: str, files: tuple[str, ...],
+                renamed: dict[str, str]) -> None:
+    by_path = [p for p in files if plan.signal(p, area) is None]
+    by_content = [p for p in files if plan.signal(p, area) is not None]
+    for path in by_path:   # a rename says where from: its old path may be what matched
+        old = f"  (renamed from {path_text(renamed[path])})" if path in renamed else ""
+        click.echo(f"    {path_text(path)}{old}")
+    if by_content:
+        click.echo("  by content:")
+        for path in by_content:
+            click.echo(f"    {path_text(path)}  (signal: {plan.signal(path, area)})")

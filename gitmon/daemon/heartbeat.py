@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gitmon.records import atomic_write
+from gitmon.errors import FatalError
+from gitmon.records import save
 from gitmon.review import now
 
 STATE_FILE = "daemon.json"   # the name gitmon.commands.status reads
@@ -46,5 +47,5 @@ class Heartbeat:
         details = self.details()
         data = dict(self.data, heartbeat_at=now(), **details)
         # A full disk must not kill the daemon; the next beat tries again.
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, json.dumps(data, indent=2) + "\n")
+        with contextlib.suppress(OSError, FatalError):
+            save(self.path.parent, self.path.name, json.dumps(data, indent=2) + "\n", 0o644)

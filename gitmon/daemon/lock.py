@@ -14,6 +14,7 @@ import signal
 import time
 from pathlib import Path
 
+from gitmon import fsio, records
 from gitmon.errors import FatalError, UsageError
 
 LOCK_FILE = "daemon.lock"
@@ -26,8 +27,10 @@ class DaemonLock:
         self.took_over: int | None = None   # pid of a dead daemon whose lock we took
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        # Never through a link: a change could commit `.gitmon/daemon.lock -> ~/.bashrc`.
+        records.ensure_dir(self.path.parent)
+        fd = fsio.open_file(str(self.path), os.O_RDWR | os.O_CREAT,
+                            anchor=str(self.path.parent.parent))
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -55,16 +58,22 @@ class DaemonLock:
 
 def read_pid(path: Path) -> int | None:
     try:
-        text = path.read_text().strip()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
+    try:
+        text = os.read(fd, 32).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return int(text) if text.isdigit() else None
 
 
 def holder(path: Path) -> int | None:
     """The pid of the live daemon holding the lock, or None when nobody holds it."""
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     try:

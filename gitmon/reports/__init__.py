@@ -21,3 +21,11 @@ def renderer(name: str) -> Renderer:
 
 
 FORMATS = tuple(_MODULES)
+
+
+def marker_note(finding: dict[str, Any]) -> str:
+    """Why a suppression marker on the finding was not applied, or "" (every format says it)."""
+    problem = finding.get("suppression_problem")
+    if not problem or finding.get("suppressed"):
+        return ""
+    return f"suppression marker not applied: {problem}"

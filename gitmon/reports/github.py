@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitmon.redact import redact
+from gitmon.reports import marker_note
 
 PER_LEVEL = 10
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -88,7 +89,9 @@ def _finding(f: dict[str, Any], prefix: str = "") -> str:
     if f["line"] >= 1:
         props.update(line=f["line"], endLine=max(f["end_line"], f["line"]))
     props["title"] = f"{f['reviewer']}: {f['rule']}"
-    return command(_COMMAND.get(f["severity"], "warning"), redact(f["message"]), **props)
+    note = marker_note(f)
+    message = redact(f["message"]) + (f" ({note})" if note else "")
+    return command(_COMMAND.get(f["severity"], "warning"), message, **props)
 
 
 def quoted(text: str) -> str:

@@ -6,6 +6,8 @@ from typing import Any
 
 import jinja2
 
+from gitmon.reports import marker_note
+
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("gitmon.reports", "templates"),
     autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -21,6 +23,7 @@ def _cell(text: object) -> str:
 
 
 _ENV.filters["cell"] = _cell
+_ENV.filters["marker_note"] = marker_note
 
 
 def render(record: dict[str, Any], limit: int | None = None, cut_note: str = "") -> str:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from gitmon import __version__
 from gitmon.redact import redact
+from gitmon.reports import marker_note
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000          # GitHub code scanning rejects runs with more
@@ -119,6 +120,10 @@ def _result(f: dict[str, Any], rule_index: int) -> dict[str, Any]:
                                    "justification": redact(f.get("suppression") or "")}]
     elif f.get("baselined"):
         result["suppressions"] = [{"kind": "external", "justification": "in the gitmon baseline"}]
+    elif f.get("suppression_problem"):
+        # a marker is there but rejected: SARIF 2.1.0 §3.35.3, the result is not suppressed
+        result["suppressions"] = [{"kind": "inSource", "status": "rejected",
+                                   "justification": marker_note(f)}]
     return result
 
 

@@ -6,6 +6,8 @@ import os
 import sys
 from typing import Any
 
+from gitmon.reports import marker_note
+
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "block": "1;31", "pass": "1;32",
             "pending": "1;33", "failed": "31", "passed": "32", "skipped": "2"}
 
@@ -27,7 +29,7 @@ def render(record: dict[str, Any], colour: bool | None = None) -> str:
     for f in record["findings"]:
         tag = "suppressed" if f["suppressed"] else "baselined" if f.get("baselined") else None
         sev = paint(f["severity"], f["severity"], colour and tag is None)
-        extra = f" ({tag}: {f.get('suppression') or 'in baseline'})" if tag else ""
+        extra = f" ({tag}: {f.get('suppression') or 'in baseline'})" if tag else _note(f)
         lines.append(f"{f['path']}:{f['line']}: {sev} [{f['reviewer']}] {f['rule']}: "
                      f"{_one_line(f['message'])}{extra}")
     if record["degraded"]:
@@ -57,7 +59,7 @@ HOOK_SOURCES = ("pre-commit", "pre-push")
 def render_compact(record: dict[str, Any], colour: bool) -> str:
     """What a git hook prints: findings that count, the verdict, how to fix or bypass."""
     lines = [f"{f['path']}:{f['line']}: {paint(f['severity'], f['severity'], colour)} "
-             f"[{f['reviewer']}] {f['rule']}: {_first_sentence(f['message'])}"
+             f"[{f['reviewer']}] {f['rule']}: {_first_sentence(f['message'])}{_note(f)}"
              for f in record["findings"] if not f["suppressed"] and not f.get("baselined")]
     if record["degraded"]:
         lines.append(paint(f"degraded: {record['degraded']['reason']}", "pending", colour))
@@ -72,6 +74,11 @@ def render_compact(record: dict[str, Any], colour: bool) -> str:
 
 def _count(record: dict[str, Any]) -> int:
     return sum(1 for f in record["findings"] if not f["suppressed"] and not f.get("baselined"))
+
+
+def _note(f: dict[str, Any]) -> str:
+    note = marker_note(f)
+    return f" ({note})" if note else ""
 
 
 def _one_line(message: str) -> str:

@@ -105,6 +105,11 @@ def _area(before: Area, after: Area, key: tuple[str, ...]) -> Iterator[Weakening
             yield Weakening((*key, "paths"), Severity.ERROR,
                             f"path pattern `{pattern}` removed from area `{name}`: files it matched "
                             "are no longer reviewed; restore it")
+    for signal in before.content:
+        if signal not in after.content:
+            yield Weakening((*key, "content"), Severity.ERROR,
+                            f"content signal `{signal.name}` removed or changed in area `{name}`: "
+                            "files it claimed may no longer be reviewed; restore it")
     for pattern in after.paths:
         if pattern.startswith("!") and pattern not in before.paths \
                 and before.matches(sample(pattern)):
