@@ -126,7 +126,7 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
         "started_at": started, "finished_at": started,
         "tool": {"name": "gitmon", "version": __version__},
         "change": {"kind": "staged", "base": _head(git_dir), "head": None, "commits": [],
-                   "files": [{"path": p, "status": s[0], "areas": []} for s, p in names]},
+                   "files": [records.file_entry(p, s[0], []) for s, p in names]},
         "areas": {},
         "reviewers": {name: {"status": "skipped", "files": [], "findings": 0,
                              "reason": "no routed files", "title": title}

@@ -118,7 +118,8 @@ def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, 
 
     from gitmon.policy import BUILTIN_PACKS, load_policy
 
-    policy = load_policy(Path(root), explicit)
+    # rule files are validated by the review a routed commit starts, not on the idle path
+    policy = load_policy(Path(root), explicit, check_rules=False)
     areas = {name: [[p.regex.pattern, p.include] for p in area.spec.patterns
                     if p.include is not None and p.regex is not None]
              for name, area in policy.areas.items()}

@@ -50,25 +50,51 @@ def _run_cli(args: list[str]) -> int:
         return 130
     except click.ClickException as exc:
         exc.show()
+        sys.stderr.write(f"  hint: {_usage_hint(exc)}\n")
         return 2
     return int(result or 0)
 
 
+def _usage_hint(exc: Exception) -> str:
+    """What to run next: the help of the command the bad argument was given to."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "gitmon"
+    return f"run `{command} --help` to see its options and arguments"
+
+
 def _handle(exc: Exception) -> int:
-    import tempfile  # imported here, not at the top: the hook's fast path never needs them
-    import traceback
+    import traceback  # imported here, not at the top: the hook's fast path never needs it
 
     from gitmon.errors import FatalError
 
     if isinstance(exc, FatalError):
         sys.stderr.write(f"gitmon: error: {exc}\n")
         return exc.exit_code
-    log = os.path.join(tempfile.gettempdir(), "gitmon-crash.log")
     try:
-        with open(log, "w", encoding="utf-8") as fh:
+        fd, log = _crash_log()
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
             traceback.print_exception(exc, file=fh)
     except OSError:
         log = "(could not write the log)"
     sys.stderr.write(f"gitmon: internal error: {type(exc).__name__}: {exc}\n"
                      f"  hint: this is a bug in gitmon; please report it with the log {log}\n")
     return 3
+
+
+def _crash_log() -> tuple[int, str]:
+    """`<git dir>/gitmon/crash.log`, or a fresh private file outside a repository.
+
+    Never one fixed name in the shared temp folder: another user could plant a link there."""
+    import subprocess
+    import tempfile
+
+    try:
+        proc = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], capture_output=True,
+                              check=True, timeout=10)
+        folder = os.path.join(os.fsdecode(proc.stdout.rstrip(b"\n")), "gitmon")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "crash.log")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        return os.open(path, flags, 0o600), path
+    except (OSError, subprocess.SubprocessError):
+        return tempfile.mkstemp(prefix="gitmon-crash-", suffix=".log")

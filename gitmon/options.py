@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -17,27 +18,55 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def selectors(func: F) -> F:
+    """--staged, --worktree, --commit REV, --range BASE..HEAD: at most one of them.
+
+    Each is its own parameter (not one shared `kind`), so two given together are an error
+    naming both instead of the last one silently winning; the command still receives
+    `kind`, `commit` and `range_`."""
+    @functools.wraps(func)
+    def checked(*args: Any, staged: bool, worktree: bool, commit: str | None,
+                range_: str | None, **kwargs: Any) -> Any:
+        given = [name for name, value in (("--staged", staged), ("--worktree", worktree),
+                                          ("--commit", commit), ("--range", range_))
+                 if value not in (None, False)]
+        if len(given) > 1:
+            raise UsageError(f"{' and '.join(given)} exclude each other: choose one",
+                             hint="give one of --staged, --worktree, --commit REV, "
+                                  "--range BASE..HEAD (--worktree is the default)")
+        kind = "staged" if staged else "worktree"
+        return func(*args, kind=kind, commit=commit, range_=range_, **kwargs)
+
     for decorator in reversed([
-        click.option("--staged", "kind", flag_value="staged",
+        click.option("--staged", is_flag=True,
                      help="Review the index: exactly what will be committed."),
-        click.option("--worktree", "kind", flag_value="worktree", default=True,
+        click.option("--worktree", is_flag=True,
                      help="Review the working tree against HEAD (default), untracked files too."),
         click.option("--commit", "commit", metavar="REV", help="Review one commit."),
         click.option("--range", "range_", metavar="BASE..HEAD",
                      help="Review a range from the merge-base, like a pull request."),
     ]):
-        func = decorator(func)
-    return func
+        checked = decorator(checked)
+    return cast(F, checked)
 
 
 def make_selector(kind: str, commit: str | None, range_: str | None) -> Selector:
-    if commit and range_:
-        raise click.UsageError("--commit and --range exclude each other: choose one")
-    if commit:
-        return Selector("commit", commit)
-    if range_:
-        return Selector("range", range_)
+    if commit is not None and range_ is not None:
+        raise UsageError("--commit and --range exclude each other: choose one",
+                         hint="review one commit with --commit REV, or a range with --range")
+    if commit is not None:
+        return Selector("commit", _revision("--commit", commit, "REV, e.g. --commit HEAD"))
+    if range_ is not None:
+        return Selector("range", _revision("--range", range_,
+                                           "BASE..HEAD, e.g. --range main..HEAD"))
     return Selector(kind or "worktree")
+
+
+def _revision(option: str, value: str, example: str) -> str:
+    # An empty revision must not fall back to the working tree: that reviews something else.
+    if not value.strip():
+        raise UsageError(f"{option} needs a revision, got an empty string",
+                         hint=f"give {example}")
+    return value
 
 
 policy_option = click.option(

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import difflib
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import pathspec
 import yaml
 
-from gitmon import signals, yamlio
+from gitmon import globs, signals, yamlio
 from gitmon.errors import PolicyError
 
 POLICY_FILE = "gitmon.yml"
@@ -103,37 +104,82 @@ def default_policy_text() -> str:
     return Path(__file__).with_name("default_policy.yml").read_text(encoding="utf-8")
 
 
-def load_policy(root: Path, explicit: str | None = None) -> Policy:
-    """The repo's policy file, the one named with --policy, or the built-in default."""
+def load_policy(root: Path, explicit: str | None = None, *, check_rules: bool = True) -> Policy:
+    """The repo's policy file, the one named with --policy, or the built-in default.
+
+    With check_rules, custom rule files are validated too (see `gitmon.rulecheck`); the
+    hook's fast path leaves that to the review it starts when a file is routed."""
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
             raise PolicyError(f"policy file not found: {explicit}",
                               hint="pass an existing file to --policy, or run `gitmon init`")
-        return parse_policy(_read_text(path), str(path))
-    path = root / POLICY_FILE
-    if path.is_file():
-        return parse_policy(_read_text(path), POLICY_FILE)
-    return parse_policy(default_policy_text(), BUILTIN_ORIGIN)
+        policy = parse_policy(_read_text(path, str(path)), str(path))
+    elif (root / POLICY_FILE).is_file():
+        policy = parse_policy(_read_text(root / POLICY_FILE, POLICY_FILE), POLICY_FILE)
+    elif (root / POLICY_FILE).exists():   # not silently the default: the repo meant one
+        raise PolicyError(f"{POLICY_FILE} is not a file",
+                          hint=f"make {POLICY_FILE} a policy file, or remove it for the default")
+    else:
+        policy = parse_policy(default_policy_text(), BUILTIN_ORIGIN)
+    _check_records_folder(root, policy)
+    if check_rules and any(not is_builtin_pack(e) for r in policy.reviewers.values() for e in r.rules):
+        _check_rule_files(root, policy)
+    return policy
 
 
-def _read_text(path: Path) -> str:
+def is_builtin_pack(entry: str) -> bool:
+    """A `rules:` entry that names a built-in pack rather than a file or folder."""
+    return "/" not in entry and entry in BUILTIN_PACKS
+
+
+def _check_rule_files(root: Path, policy: Policy) -> None:
+    from gitmon import gitio, rulecheck, rulesets  # they import this module
+    from gitmon.errors import GitError
+
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: cannot read the policy file: {exc}",
-                          hint="save it as UTF-8 text") from exc
+        state: Path | None = gitio.git_dir(root)
+    except GitError:
+        state = None
+    rulecheck.check_custom_rules(policy, rulesets.disk_reader(root), state)
+
+
+def _read_text(path: Path, origin: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"{origin}: cannot read the policy file: {exc.strerror or exc}",
+                          hint="check that the file is readable") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise PolicyError(f"{origin}:{line} ==> the policy file is not UTF-8 text "
+                          f"(byte 0x{data[exc.start]:02x})",
+                          hint="save the file as UTF-8") from exc
+
+
+def _check_records_folder(root: Path, policy: Policy) -> None:
+    folder = root / policy.settings.records
+    if folder.exists() and not folder.is_dir():
+        raise PolicyError(f"{policy.origin} ==> at key: settings.records ==> "
+                          f"`{policy.settings.records}` is a file, not a folder",
+                          hint="name a folder for the records (the default is `.gitmon`)")
 
 
 def parse_policy(text: str, origin: str) -> Policy:
     try:
-        root = yamlio.compose(text)
+        problem = yamlio.check_structure(text)
+        root = yamlio.compose(text) if problem is None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}" if mark else origin
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PolicyError(f"{where}: invalid YAML: {problem}",
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise PolicyError(f"{where}: invalid YAML: {reason}",
                           hint="fix the YAML syntax (indentation, quotes, colons)") from exc
+    if problem is not None:
+        raise PolicyError(f"{origin}:{problem.line} ==> {problem.message}",
+                          hint=problem.hint)
     return _Validator(origin).policy(root, text)
 
 
@@ -155,6 +201,9 @@ class _Validator:
                             "write `key: value` pairs here")
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode) or not str(key.value).strip():
+                raise self.fail(key, trail, f"a key must be a name, got {_kind(key)}",
+                                "write a plain name before the colon")
             name = str(key.value)
             sub = f"{trail}.{name}" if trail else name
             if allowed is not None and name not in allowed:
@@ -167,13 +216,20 @@ class _Validator:
         return out
 
     def scalar(self, node: yaml.Node, trail: str, kind: type | tuple[type, ...]) -> Any:
-        value = yamlio.construct(node) if isinstance(node, yaml.ScalarNode) else None
+        value = self.construct(node, trail) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(node, yaml.ScalarNode) or not isinstance(value, kind) or (
                 isinstance(value, bool) and kind in (int, float, (int, float))):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             raise self.fail(node, trail, f"expected {_article(names)}, got {_kind(node)}",
                             f"write {_article(names)} here")
         return value
+
+    def construct(self, node: yaml.Node, trail: str) -> Any:
+        try:
+            return yamlio.construct(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            raise self.fail(node, trail, f"cannot read the value: {exc}",
+                            "write a plain string, number, list or mapping") from exc
 
     def strings(self, node: yaml.Node, trail: str) -> list[tuple[yaml.Node, str]]:
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
@@ -218,9 +274,11 @@ class _Validator:
             if required not in keys:
                 raise self.fail(node, trail, f"missing key `{required}`",
                                 f"give area `{name}` its `{required}:` list")
+        if "description" in keys:
+            self.scalar(keys["description"][1], f"{trail}.description", str)
         paths = self.strings(keys["paths"][1], f"{trail}.paths")
         for i, (item, pattern) in enumerate(paths):
-            _check_blank(self, item, f"{trail}.paths[{i}]", pattern)
+            _check_glob(self, item, f"{trail}.paths[{i}]", pattern)
         owners = self.strings(keys["reviewers"][1], f"{trail}.reviewers")
         for i, (item, owner) in enumerate(owners):
             if owner not in reviewers:
@@ -229,12 +287,7 @@ class _Validator:
                         else f"define it under `reviewers:` (known: {', '.join(reviewers)})")
                 raise self.fail(item, f"{trail}.reviewers[{i}]", f"unknown reviewer `{owner}`", hint)
         patterns = tuple(p for _, p in paths)
-        try:
-            spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-        except (ValueError, TypeError):
-            for i, (item, pattern) in enumerate(paths):   # name the pattern that is bad
-                _check_glob(self, item, f"{trail}.paths[{i}]", pattern)
-            raise
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)   # each was checked above
         content = signals.parse(self, keys["content"][1], f"{trail}.content") if "content" in keys else ()
         return Area(name, patterns, tuple(dict.fromkeys(o for _, o in owners)), spec, content)
 
@@ -261,7 +314,8 @@ class _Validator:
         for i, item in enumerate(node.value):
             sub = f"{trail}[{i}]"
             if isinstance(item, yaml.MappingNode):
-                options = yamlio.construct(item)
+                self.mapping(item, sub, None)   # keys are names, none twice
+                options = self.construct(item, sub)
                 id_node = next((v for k, v in item.value if k.value == "id"), None)
                 if id_node is None:
                     raise self.fail(item, sub, "missing key `id`", "name the check with `id:`")
@@ -288,7 +342,10 @@ class _Validator:
                                                     "settings.on_unreviewable", ON_UNREVIEWABLE)
         for key in ("records", "semgrep", "baseline"):
             if key in keys:
-                values[key] = self.scalar(keys[key][1], f"settings.{key}", str)
+                values[key] = _nonempty(self, keys[key][1], f"settings.{key}")
+        for key in ("records", "baseline"):
+            if key in keys:
+                _inside(self, keys[key][1], f"settings.{key}", values[key])
         if "max_file_size" in keys:
             values["max_file_size"] = _positive(self, keys["max_file_size"][1],
                                                 "settings.max_file_size", int)
@@ -300,22 +357,35 @@ class _Validator:
 
 def _positive(v: _Validator, node: yaml.Node, trail: str, kind: Any) -> Any:
     value = v.scalar(node, trail, kind)
+    if not math.isfinite(value):   # .nan compares false with everything: test it first
+        raise v.fail(node, trail, f"must be a finite number, got {value}",
+                     "write a positive number")
     if value <= 0:
         raise v.fail(node, trail, f"must be greater than 0, got {value}", "write a positive number")
     return value
 
 
-def _check_blank(v: _Validator, node: yaml.Node, trail: str, pattern: str) -> None:
-    if not pattern.strip() or pattern.strip() == "!":
-        raise v.fail(node, trail, "empty path pattern", "remove it or write a gitignore-style glob")
+def _nonempty(v: _Validator, node: yaml.Node, trail: str) -> str:
+    value = str(v.scalar(node, trail, str))
+    if not value.strip() or "\0" in value:
+        raise v.fail(node, trail, "must be a non-empty name without NUL characters",
+                     "write a path or command name, or remove the key for the default")
+    return value
+
+
+def _inside(v: _Validator, node: yaml.Node, trail: str, value: str) -> None:
+    """gitmon writes (records) or reads (baseline) there: it must stay in the repository."""
+    if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() \
+            or ".." in PurePosixPath(value.replace("\\", "/")).parts:
+        raise v.fail(node, trail, f"`{value}` leads outside the repository",
+                     "write a path relative to the repository root, without `..`")
 
 
 def _check_glob(v: _Validator, node: yaml.Node, trail: str, pattern: str) -> None:
-    try:
-        pathspec.GitIgnoreSpec.from_lines([pattern])
-    except (ValueError, TypeError) as exc:
-        raise v.fail(node, trail, f"bad glob `{pattern}`: {exc}",
-                     "write a gitignore-style pattern such as `**/retry/**`") from exc
+    problem = globs.problem(pattern)
+    if problem is not None:
+        raise v.fail(node, trail, f"bad glob `{pattern}`: {problem}",
+                     "write a gitignore-style pattern such as `**/retry/**`")
 
 
 def _kind(node: yaml.Node | None) -> str:

@@ -10,6 +10,7 @@ from gitmon import __version__, fsio
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:       # the hook's fast path writes records without loading the engine
+    from collections.abc import Iterable
     from typing import Any
 
     from gitmon.review import Review
@@ -26,24 +27,22 @@ def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
     change, routing = review.change, review.routing
     files = []
     for f in change.files:
-        entry: dict[str, Any] = {"path": f.path, "status": f.status,
-                                 "areas": list(routing.areas_of(f.path))}
-        if f.old_path:
-            entry["old_path"] = f.old_path
+        entry = file_entry(f.path, f.status, list(routing.areas_of(f.path)), f.old_path)
         note = review.notes.get(f.path) or (f.special if not routing.areas_of(f.path) else None)
         if note:
             entry["note"] = note
         files.append(entry)
     areas = {
-        name: {"files": list(paths), "reviewers": list(review.policy.areas[name].reviewers)}
+        name: {"files": _texts(paths), "reviewers": list(review.policy.areas[name].reviewers)}
         for name, paths in routing.area_files.items()
     }
     reviewers = {
-        name: {"status": r.status.value, "files": list(r.files), "findings": r.findings,
+        name: {"status": r.status.value, "files": _texts(r.files), "findings": r.findings,
                "reason": r.reason, "title": review.policy.reviewers[name].title}
         for name, r in review.reviewers.items()
     }
-    return {
+    findings = [dict(f.to_json(), path=path_text(f.path)) for f in review.findings]
+    record: dict[str, Any] = _plain({
         "schema": SCHEMA,
         "id": record_id or new_id(review.started_at),
         "source": review.source,
@@ -54,7 +53,7 @@ def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
                    "commits": list(change.commits), "files": files},
         "areas": areas,
         "reviewers": reviewers,
-        "findings": [f.to_json() for f in review.findings],
+        "findings": findings,
         "unrouted": len(routing.unrouted),
         "policy": review.policy.origin,
         "filter_dropped": review.dropped,
@@ -62,7 +61,71 @@ def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
         "engine": review.engine,
         "degraded": {"reason": review.degraded} if review.degraded else None,
         "verdict": review.verdict.value,
-    }
+    })
+    return record
+
+
+def file_entry(path: str, status: str, areas: list[str], old_path: str | None = None,
+               ) -> dict[str, Any]:
+    """A changed file as the record lists it; shared with the hook's fast path."""
+    entry: dict[str, Any] = {"path": path_text(path), "status": status, "areas": areas}
+    if path_text(path) != path:
+        entry["path_bytes"] = _b64(path)
+    if old_path:
+        entry["old_path"] = path_text(old_path)
+        if entry["old_path"] != old_path:
+            entry["old_path_bytes"] = _b64(old_path)
+    return entry
+
+
+def path_text(path: str) -> str:
+    """A path as JSON can hold it: itself when it is UTF-8, else git's quoted form.
+
+    git hands us names as bytes (kept in str by surrogateescape); a name that is not UTF-8
+    is shown as `git ls-files` shows it (`"caf\\351.py"`, octal escapes in double quotes),
+    and the file entry carries its exact bytes in base64 (`path_bytes`)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return '"' + "".join(_quote_byte(b) for b in os.fsencode(path)) + '"'
+
+
+_C_ESCAPES = {0x07: "\\a", 0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0B: "\\v",
+              0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
+
+
+def _quote_byte(byte: int) -> str:
+    if byte in _C_ESCAPES:
+        return _C_ESCAPES[byte]
+    return chr(byte) if 0x20 <= byte < 0x7F else f"\\{byte:03o}"
+
+
+def _b64(path: str) -> str:
+    # binascii, not base64: the hook's fast path builds file entries too
+    import binascii
+
+    return binascii.b2a_base64(os.fsencode(path), newline=False).decode("ascii")
+
+
+def _texts(paths: Iterable[str]) -> list[str]:
+    return [path_text(p) for p in paths]
+
+
+def _plain(value: Any) -> Any:
+    """Any other text holding undecodable bytes (a message naming an odd file): escaped,
+    so that the record can be written as UTF-8 at all."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def records_dir(root: Path, folder: str) -> Path:

@@ -18,7 +18,7 @@ import yaml
 from gitmon import gitio, yamlio
 from gitmon.errors import PolicyError
 from gitmon.languages import ALWAYS, EXTENSIONS, languages_of
-from gitmon.policy import BUILTIN_PACKS, Policy
+from gitmon.policy import BUILTIN_PACKS, Policy, is_builtin_pack
 
 __all__ = ["ALWAYS", "EXTENSIONS", "Reader", "Rule", "RuleSet", "languages_of", "load_ruleset"]
 
@@ -100,32 +100,36 @@ def _is_rule_file(name: str) -> bool:
 
 
 def load_ruleset(policy: Policy, reader: Reader, reviewers: set[str] | None = None) -> RuleSet:
-    builtin = builtin_rules_dir()
     by_id: dict[str, Rule] = {}
     for name, reviewer in policy.reviewers.items():
         if reviewers is not None and name not in reviewers:
             continue
         for entry in reviewer.rules:
-            if "/" not in entry and entry in BUILTIN_PACKS:
-                files = disk_reader(builtin)(entry)
-            else:
-                files = reader(entry)
-                if not files:
-                    raise PolicyError(
-                        f"{policy.origin} ==> at key: reviewers.{name}.rules ==> "
-                        f"no rule file found at `{entry}`",
-                        hint=f"name a built-in pack ({', '.join(BUILTIN_PACKS)}) or an "
-                             "existing semgrep rule file or folder")
-            for origin, data in files:
-                for body in _parse_rules(origin, data):
+            for origin, data in read_entry(policy, name, entry, reader):
+                for body in parse_rules(origin, data):
                     _add(by_id, body, name, origin)
     return RuleSet(tuple(by_id.values()))
+
+
+def read_entry(policy: Policy, reviewer: str, entry: str, reader: Reader,
+               ) -> list[tuple[str, bytes]]:
+    """The rule files of one `rules:` entry: a built-in pack, or a file or folder."""
+    if is_builtin_pack(entry):
+        return disk_reader(builtin_rules_dir())(entry)
+    files = reader(entry)
+    if not files:
+        raise PolicyError(
+            f"{policy.origin} ==> at key: reviewers.{reviewer}.rules ==> "
+            f"no rule file found at `{entry}`",
+            hint=f"name a built-in pack ({', '.join(BUILTIN_PACKS)}) or an "
+                 "existing semgrep rule file or folder")
+    return files
 
 
 _PARSED: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
 
-def _parse_rules(origin: str, data: bytes) -> list[dict[str, Any]]:
+def parse_rules(origin: str, data: bytes) -> list[dict[str, Any]]:
     """Parse a rule file once per process (an audit reviews many commits with one rule set)."""
     key = (origin, hashlib.sha256(data).hexdigest())
     if key not in _PARSED:
@@ -135,17 +139,46 @@ def _parse_rules(origin: str, data: bytes) -> list[dict[str, Any]]:
 
 def _parse_rule_file(origin: str, data: bytes) -> list[dict[str, Any]]:
     try:
-        doc = yamlio.load(data)
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{origin}: invalid YAML in rule file: {exc}",
-                          hint="fix the rule file; `semgrep --validate --config FILE` helps") from exc
-    if not isinstance(doc, dict) or "rules" not in doc:
-        return []
-    rules = doc["rules"]
-    if not isinstance(rules, list) or not all(isinstance(r, dict) and "id" in r for r in rules):
-        raise PolicyError(f"{origin}: `rules:` must be a list of rules, each with an `id`",
+        root = yamlio.compose(data.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{origin}:{mark.line + 1}" if mark else origin
+        reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        raise PolicyError(f"{where} ==> invalid YAML in rule file: {reason}",
+                          hint="fix the rule file's YAML (indentation, quotes, colons)") from exc
+    top = dict((k.value, v) for k, v in root.value) if isinstance(root, yaml.MappingNode) else {}
+    node = top.get("rules")
+    if node is None:
+        return []          # not a rule file (a folder may hold other YAML)
+    if not isinstance(node, yaml.SequenceNode):
+        raise PolicyError(f"{origin}:{node.start_mark.line + 1} ==> `rules:` must be a list",
                           hint="see https://semgrep.dev/docs/writing-rules/rule-syntax")
-    return rules
+    return [_check_rule(origin, item, i) for i, item in enumerate(node.value)]
+
+
+# What every semgrep rule needs; the patterns themselves are checked by semgrep (rulecheck).
+_REQUIRED = (("id", str), ("message", str), ("severity", str), ("languages", list))
+
+
+def _check_rule(origin: str, node: yaml.Node, index: int) -> dict[str, Any]:
+    where = f"{origin}:{node.start_mark.line + 1}"
+    try:
+        body = yamlio.construct(node)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        raise PolicyError(f"{where} ==> rule {index + 1}: {exc}",
+                          hint="write the rule as plain YAML") from exc
+    if not isinstance(body, dict):
+        raise PolicyError(f"{where} ==> rule {index + 1} is not a mapping",
+                          hint="each rule is a mapping with id, message, severity, languages")
+    name = f"`{body['id']}`" if isinstance(body.get("id"), str) and body["id"] else index + 1
+    for key, kind in _REQUIRED:
+        value = body.get(key)
+        if not isinstance(value, kind) or not value:
+            kind_name = "string" if kind is str else "list"
+            problem = "missing" if key not in body else f"must be a non-empty {kind_name}"
+            raise PolicyError(f"{where} ==> rule {name} ==> `{key}` {problem}",
+                              hint="see https://semgrep.dev/docs/writing-rules/rule-syntax")
+    return body
 
 
 def _add(by_id: dict[str, Rule], body: dict[str, Any], reviewer: str, origin: str) -> None:

@@ -6,11 +6,13 @@ content signals matched, with the signal that did."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import click
 
 from gitmon import gitio
 from gitmon.policy import load_policy
+from gitmon.records import path_text
 from gitmon.routing import Routing, route_and_read
 from gitmon.selection import Selector
 
@@ -23,13 +25,13 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     plan, *_ = route_and_read(policy, change)
     if as_json:
         click.echo(json.dumps({
-            "areas": {a: {"reviewers": list(policy.areas[a].reviewers), "files": list(fs),
-                          "by_path": [p for p in fs if plan.signal(p, a) is None],
-                          "by_content": {p: plan.signal(p, a) for p in fs
+            "areas": {a: {"reviewers": list(policy.areas[a].reviewers), "files": _texts(fs),
+                          "by_path": _texts(p for p in fs if plan.signal(p, a) is None),
+                          "by_content": {path_text(p): plan.signal(p, a) for p in fs
                                          if plan.signal(p, a) is not None}}
                       for a, fs in plan.area_files.items()},
-            "reviewers": {r: list(fs) for r, fs in plan.reviewer_files.items()},
-            "unrouted": list(plan.unrouted),
+            "reviewers": {r: _texts(fs) for r, fs in plan.reviewer_files.items()},
+            "unrouted": _texts(plan.unrouted),
         }, indent=2))
         return 0
     click.echo(f"policy: {policy.origin}")
@@ -43,8 +45,13 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
         click.echo(f"reviewer {reviewer}: {len(files)} file(s)")
     click.echo(f"unrouted: {len(plan.unrouted)} file(s)")
     for path in plan.unrouted:
-        click.echo(f"    {path}")
+        click.echo(f"    {path_text(path)}")
     return 0
+
+
+def _texts(paths: Iterable[str]) -> list[str]:
+    # names that are not UTF-8 as git quotes them: the output stays valid UTF-8 and JSON
+    return [path_text(p) for p in paths]
 
 
 def _area_files(plan: Routing, area: str, files: tuple[str, ...],
@@ -52,8 +59,9 @@ def _area_files(plan: Routing, area: str, files: tuple[str, ...],
     by_path = [p for p in files if plan.signal(p, area) is None]
     by_content = [p for p in files if plan.signal(p, area) is not None]
     for path in by_path:   # a rename says where from: its old path may be what matched
-        click.echo(f"    {path}" + (f"  (renamed from {renamed[path]})" if path in renamed else ""))
+        old = f"  (renamed from {path_text(renamed[path])})" if path in renamed else ""
+        click.echo(f"    {path_text(path)}{old}")
     if by_content:
         click.echo("  by content:")
         for path in by_content:
-            click.echo(f"    {path}  (signal: {plan.signal(path, area)})")
+            click.echo(f"    {path_text(path)}  (signal: {plan.signal(path, area)})")
