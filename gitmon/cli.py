@@ -156,6 +156,25 @@ def status(rev: str | None, policy_path: str | None, as_json: bool, fetch: bool,
                        remote=remote, quiet=quiet)
 
 
+@cli.command()
+@click.option("--since", metavar="DATE", help="Only reviews from DATE on (2026-01-31, a UTC time, or 7d).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@policy_option
+def report(since: str | None, fmt: str, output: str | None, policy_path: str | None) -> int:
+    """The coordination summary of a period, from the ledger and refs/notes/gitmon.
+
+    \b
+    Examples:
+      gitmon report --since 7d
+      gitmon report --format html --output board.html
+    """
+    from gitmon.commands import report as command
+
+    return command.run(since=since, fmt=fmt, output=output, policy_path=policy_path)
+
+
 @cli.group()
 def notes() -> None:
     """Exchange the verdicts on commits (refs/notes/gitmon) with a remote."""

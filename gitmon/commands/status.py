@@ -145,11 +145,15 @@ def _fetch(cwd: str, remote: str) -> None:
         click.echo(f"{remote} has no {notes.REF} yet: only local verdicts below", err=True)
 
 
-def _grid(data: dict[str, Any], worktree: bool) -> None:
-    """HEAD's ledger column, the working tree's, then one column per source of HEAD's notes
-    (but the note of the very review the HEAD column shows)."""
+def note_columns(data: dict[str, Any]) -> list[str]:
+    """The note sources worth a column: all but the note of the review the HEAD column shows."""
     shown = (data["head_record"] or {}).get("id")
-    sources = [s for s, n in data["notes"].items() if n["id"] != shown]
+    return [s for s, n in data["notes"].items() if n["id"] != shown]
+
+
+def _grid(data: dict[str, Any], worktree: bool) -> None:
+    """HEAD's ledger column, the working tree's, then one column per source of HEAD's notes."""
+    sources = note_columns(data)
     head = ["area", "reviewer", "HEAD"] + (["working tree"] if worktree else [])
     head += [f"note:{s}" for s in sources]
     widths = [14, 14, 12] + ([14] if worktree else []) + [max(12, len(s) + 7) for s in sources]
