@@ -53,8 +53,14 @@ def _findings(reviews: list[Seen]) -> list[dict[str, Any]]:
 
 
 def failed_pairs(r: Seen) -> list[tuple[str, str]]:
-    return [(area, name) for area, names in r.areas.items() for name in names
-            if r.reviewers.get(name) == "failed"]
+    """(area, reviewer) that failed: where a failed reviewer's findings are (a status is
+    per reviewer; its findings say in which areas), else every area it reviewed."""
+    failed = {n for n, status in r.reviewers.items() if status == "failed"}
+    pairs = {(str(f.get("area")), str(f.get("reviewer"))) for f in r.findings
+             if f.get("reviewer") in failed and f.get("area") and not f.get("baselined")}
+    if not pairs:
+        pairs = {(a, n) for a, names in r.areas.items() for n in names if n in failed}
+    return sorted(pairs)
 
 
 def _outcome(block: Seen, later: list[Seen]) -> str:
