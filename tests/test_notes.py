@@ -189,3 +189,24 @@ def test_notes_without_env_leak(repo: GitRepo) -> None:
     repo.gitmon("check", "--commit", "HEAD")
     author = repo.git("log", "-1", "--format=%an", "refs/notes/gitmon").strip()
     assert author == os.environ["GIT_AUTHOR_NAME"]
+
+
+def test_audit_notes_each_routed_commit(repo: GitRepo) -> None:
+    repo.write("docs/a.md", "a\n")
+    unrouted = repo.commit("docs")
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    bad = repo.commit("bad")
+    repo.gitmon("audit", "HEAD~2..HEAD")
+    assert note(repo, unrouted) == []               # nothing routed: no note, no git process
+    [line] = note(repo, bad)
+    assert (line["source"], line["verdict"]) == ("audit", "block")
+
+
+def test_the_action_pushes_notes_only_when_asked() -> None:
+    import yaml
+
+    action = yaml.safe_load((Path(__file__).resolve().parent.parent / "action.yml").read_text())
+    push = action["inputs"]["push-notes"]
+    assert push["default"] == "false" and "contents: write" in push["description"]
+    [step] = [s for s in action["runs"]["steps"] if "notes push" in s.get("run", "")]
+    assert "inputs.push-notes == 'true'" in step["if"]
