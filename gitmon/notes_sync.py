@@ -57,6 +57,9 @@ def push(root: Path, remote: str) -> None:
         try:
             gitio.run(root, "push", "--quiet", remote, f"{REF}:{REF}")
             return
-        except GitError:
+        except GitError as exc:
             if attempt == PUSH_TRIES - 1:
-                raise
+                raise GitError(f"could not push {REF} to {remote}: {exc}",
+                               hint="the push needs write access (in GitHub Actions: "
+                                    "`permissions: contents: write` and actions/checkout "
+                                    "with its default persist-credentials)") from exc

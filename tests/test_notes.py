@@ -210,3 +210,18 @@ def test_the_action_pushes_notes_only_when_asked() -> None:
     assert push["default"] == "false" and "contents: write" in push["description"]
     [step] = [s for s in action["runs"]["steps"] if "notes push" in s.get("run", "")]
     assert "inputs.push-notes == 'true'" in step["if"]
+
+
+def test_a_refused_notes_push_says_what_access_it_needs(tmp_path: Path) -> None:
+    seed = make_repo(tmp_path / "seed")
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(seed.path), str(origin)], check=True)
+    work = clone(origin, tmp_path / "work")
+    work.gitmon("check", "--commit", "HEAD")
+    hook = origin / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'read-only' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    result = work.gitmon("notes", "push")
+    assert result.code == 3, result.err
+    assert "could not push refs/notes/gitmon to origin" in result.err
+    assert "contents: write" in result.err and "Traceback" not in result.err
