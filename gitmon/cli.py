@@ -125,19 +125,81 @@ def ci(base: str | None, head: str | None, policy_path: str | None, fmt: str | N
                        fail_on=fail_on, diff_filter=diff_filter, record=not no_record)
 
 
+_remote_option = click.option("--remote", default="origin", show_default=True, metavar="NAME",
+                              help="The remote whose refs/notes/gitmon is exchanged.")
+
+
 @cli.command()
+@click.argument("rev", required=False, metavar="[REV]")
 @policy_option
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
-def status(policy_path: str | None, as_json: bool) -> int:
+@click.option("--fetch", is_flag=True,
+              help="First fetch refs/notes/gitmon from the remote (CI's verdicts) and merge it.")
+@_remote_option
+@click.option("--quiet", is_flag=True, hidden=True,
+              help="Only tie HEAD to the review of its index (the post-commit hook).")
+def status(rev: str | None, policy_path: str | None, as_json: bool, fetch: bool, remote: str,
+           quiet: bool) -> int:
     """The coordination board: the latest verdict per area and reviewer.
 
+    With REV, the board of that commit: its notes (refs/notes/gitmon) and the ledger.
+
     \b
-    Example:
+    Examples:
       gitmon status --json
+      gitmon status HEAD~1
+      gitmon status --fetch          CI's verdicts beside the local ones
     """
     from gitmon.commands import status as command
 
-    return command.run(as_json=as_json, policy_path=policy_path)
+    return command.run(as_json=as_json, policy_path=policy_path, rev=rev, fetch=fetch,
+                       remote=remote, quiet=quiet)
+
+
+@cli.command()
+@click.option("--since", metavar="DATE", help="Only reviews from DATE on (2026-01-31, a UTC time, or 7d).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@policy_option
+def report(since: str | None, fmt: str, output: str | None, policy_path: str | None) -> int:
+    """The coordination summary of a period, from the ledger and refs/notes/gitmon.
+
+    \b
+    Examples:
+      gitmon report --since 7d
+      gitmon report --format html --output board.html
+    """
+    from gitmon.commands import report as command
+
+    return command.run(since=since, fmt=fmt, output=output, policy_path=policy_path)
+
+
+@cli.group()
+def notes() -> None:
+    """Exchange the verdicts on commits (refs/notes/gitmon) with a remote."""
+
+
+@notes.command("fetch")
+@_remote_option
+def notes_fetch(remote: str) -> int:
+    """Fetch the remote's notes and merge them into ours (cat_sort_uniq)."""
+    from gitmon import gitio, notes_sync
+
+    if not notes_sync.fetch(gitio.toplevel("."), remote):
+        click.echo(f"{remote} has no refs/notes/gitmon yet")
+    return 0
+
+
+@notes.command("push")
+@_remote_option
+def notes_push(remote: str) -> int:
+    """Merge the remote's notes into ours, then push ours (retried when another push won)."""
+    from gitmon import gitio, notes_sync
+
+    notes_sync.push(gitio.toplevel("."), remote)
+    click.echo(f"refs/notes/gitmon pushed to {remote}")
+    return 0
 
 
 @cli.command()
@@ -243,7 +305,7 @@ def hook() -> None:
 
 
 _hook_type_option = click.option(
-    "--type", "hook_types", type=click.Choice(["pre-commit", "pre-push"]), multiple=True,
+    "--type", "hook_types", type=click.Choice(["pre-commit", "pre-push", "post-commit"]), multiple=True,
     default=("pre-commit",), show_default=True, help="Which hook (repeat for both).")
 
 

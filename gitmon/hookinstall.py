@@ -16,7 +16,7 @@ from gitmon import fsio, gitio
 from gitmon.errors import FatalError, UsageError
 
 HOOK_ID = "# gitmon-hook-id: 8f3c6e1a2b9d4f70"
-HOOK_TYPES = ("pre-commit", "pre-push")
+HOOK_TYPES = ("pre-commit", "pre-push", "post-commit")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from gitmon import fsio, gitio, history, records
+from gitmon import fsio, gitio, history, notes, records
 from gitmon.audit_summary import Summary
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
 from gitmon.policy import Policy, load_policy
@@ -80,7 +80,10 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
                 result = history.unrouted_review(change, policy, opts)
             else:
                 result = review(change, policy, reader, opts, cache_dir=cache_dir)
-            path = records.write(base, records.build(result)) if record else None
+            data = records.build(result)
+            path = records.write(base, data) if record else None
+            if path is not None and routing is not None:   # a note per routed commit only
+                notes.record_written(root, data)
             summary.add(result, str(path.relative_to(root)) if path else None)
             if found is not None:
                 found += [f.to_json() for f in result.findings if f.counts]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gitmon import fsio, gitio, records
+from gitmon import fsio, gitio, notes, records
 from gitmon.policy import Policy, load_policy
 from gitmon.reports import renderer
 from gitmon.review import Options, Review, load_baseline, review
@@ -52,8 +52,10 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
     result = review(change, policy, reader, options, cache_dir=base / "cache")
     data = records.build(result)
     if record:
+        notes.mark_staged(root, selector.kind, data)
         path = records.write(base, data)
         data["record_path"] = str(path)
+        notes.record_written(root, data)
     return result, data
 
 

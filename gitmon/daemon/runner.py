@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitmon import records
+from gitmon import notes, records
 from gitmon.daemon.backoff import retry_git
 from gitmon.daemon.breaker import Breaker
 from gitmon.policy import Policy
@@ -58,6 +58,7 @@ def run_review(root: Path, policy: Policy, selector: Selector, breaker: Breaker,
         if guard.abandoned:
             return Outcome(result, data, written=False)
         data["record_path"] = str(records.write(base, data))
+        notes.record_written(root, data)
     return Outcome(result, data, written=True)
 
 
