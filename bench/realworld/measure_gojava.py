@@ -73,14 +73,34 @@ def mirror(repo: str) -> Path:
     return path
 
 
+def export_git(git_dir: Path, commit: str, into: Path) -> None:
+    """The commit's regular files; blobs the snapshot left out (big images) are skipped."""
+    entries = [line.split("\t", 1) for line in
+               run(["git", "ls-tree", "-r", "-z", commit], cwd=git_dir).decode().split("\0") if line]
+    blobs = [(meta.split()[2], path) for meta, path in entries if meta.split()[0] in
+             ("100644", "100755")]
+    batch = run(["git", "cat-file", "--batch", "--buffer"], cwd=git_dir,
+                data="".join(f"{sha}\n" for sha, _ in blobs).encode())
+    pos = 0
+    for _, path in blobs:
+        header_end = batch.index(b"\n", pos)
+        header = batch[pos:header_end].split()
+        pos = header_end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        (into / path).parent.mkdir(parents=True, exist_ok=True)
+        (into / path).write_bytes(batch[pos:pos + size])
+        pos += size + 1
+
+
 def source_tree(p: dict[str, Any]) -> Path:
     """The project's files under their real paths (downloaded or exported once)."""
     target = CACHE / "src" / p["name"]
     if not target.is_dir():
         tmp = Path(tempfile.mkdtemp(dir=CACHE))
         if p["kind"] == "git":
-            run(["tar", "-x", "-C", str(tmp)], data=run(["git", "archive", p["commit"]],
-                                                             cwd=mirror(p["repo"])))
+            export_git(mirror(p["repo"]), p["commit"], tmp)
         else:
             run(["apt-get", "download", f"{p['package']}={p['version']}"], cwd=tmp)
             deb = next(tmp.glob("*.deb"))
@@ -218,6 +238,8 @@ def main() -> int:
                 state["findings"] = [f for f in state["findings"] if f["project"] != p["name"]]
                 found = scan(p, args.wide)
                 state["findings"] += found
+                RESULTS.mkdir(exist_ok=True)
+                state_path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
                 print(f"{group}/{p['name']}: {len(unique(found))} distinct finding(s)",
                       flush=True)
         recall_file = HERE / "recall" / f"{group}.json"
