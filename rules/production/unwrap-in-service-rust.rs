@@ -10,6 +10,18 @@ async fn handle(req: Request, pool: &Pool) -> Result<Response, Error> {
     Ok(Response::ok())
 }
 
+// tower-buffer/src/lib.rs before 7b61c1fc: a refused spawn panicked the caller instead
+// of returning the spawn error.
+impl<T, Request> Buffer<T, Request> {
+    pub fn with_executor<E: Executor>(service: T, bound: usize, executor: &E) -> Self {
+        let (tx, rx) = mpsc::channel(bound);
+        let worker = Worker { service, rx };
+        // ruleid: production-unwrap-in-service-rust
+        executor.execute(worker).ok().unwrap();
+        Buffer { tx }
+    }
+}
+
 fn main() {
     // ok: production-unwrap-in-service-rust
     let cfg = Config::load().expect("config");

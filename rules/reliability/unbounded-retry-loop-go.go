@@ -69,3 +69,44 @@ func serve(l Listener) {
 		go handle(conn)
 	}
 }
+
+// avast/retry-go retry.go before ab4b600: "attempts 0" retried until success and
+// ignored its context while waiting.
+func doUntilSuccess(config *Config, retryableFunc func() error) error {
+	var n uint
+	// ruleid: reliability-unbounded-retry-loop-go
+	for err := retryableFunc(); err != nil; err = retryableFunc() {
+		n++
+		config.onRetry(n, err)
+		<-time.After(delay(config, n, err))
+	}
+	return nil
+}
+
+// The fix: the wait also listens to the context, which ends the loop.
+func doUntilSuccessOrDone(config *Config, retryableFunc func() error) error {
+	var n uint
+	// ok: reliability-unbounded-retry-loop-go
+	for err := retryableFunc(); err != nil; err = retryableFunc() {
+		n++
+		config.onRetry(n, err)
+		select {
+		case <-config.context.Done():
+			return config.context.Err()
+		case <-time.After(delay(config, n, err)):
+		}
+	}
+	return nil
+}
+
+// A give-up predicate returns: bounded.
+func doWhileRetryable(retryableFunc func() error) error {
+	// ok: reliability-unbounded-retry-loop-go
+	for err := retryableFunc(); err != nil; err = retryableFunc() {
+		if !isRetryable(err) {
+			return err
+		}
+		time.Sleep(time.Second)
+	}
+	return nil
+}
