@@ -110,3 +110,48 @@ func doWhileRetryable(retryableFunc func() error) error {
 	}
 	return nil
 }
+
+// Near misses: loops a stop sentinel or a give-up predicate ends.
+func fetchUntilStop(c *Client, b backoff.BackOff) (*Resp, error) {
+	// ok: reliability-unbounded-retry-loop-go
+	for {
+		resp, err := c.Get("/x")
+		if err == nil {
+			return resp, nil
+		}
+		next := b.NextBackOff()
+		if next == backoff.Stop {
+			return nil, err
+		}
+		time.Sleep(next)
+	}
+}
+
+func fetchWhileRetryable(c *Client) (*Resp, error) {
+	// ok: reliability-unbounded-retry-loop-go
+	for {
+		resp, err := c.Get("/x")
+		if err == nil {
+			return resp, nil
+		}
+		if !isRetryable(err) {
+			return nil, err
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+func connectUntilPermanent(c *Client) error {
+	// ok: reliability-unbounded-retry-loop-go
+	for {
+		if err := c.Connect(); err != nil {
+			var perm *PermanentError
+			if errors.As(err, &perm) {
+				return perm.Err
+			}
+			time.Sleep(2 * time.Second)
+			continue
+		}
+		return nil
+	}
+}
