@@ -155,3 +155,20 @@ func connectUntilPermanent(c *Client) error {
 		return nil
 	}
 }
+
+// cenkalti/backoff retry.go, inside package backoff: the sentinel is bare `Stop`.
+func RetryNotify(operation Operation, b BackOff, notify Notify) error {
+	var err error
+	var next time.Duration
+	b.Reset()
+	// ok: reliability-unbounded-retry-loop-go
+	for {
+		if err = operation(); err == nil {
+			return nil
+		}
+		if next = b.NextBackOff(); next == Stop {
+			return err
+		}
+		time.Sleep(next)
+	}
+}
