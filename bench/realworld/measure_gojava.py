@@ -202,22 +202,29 @@ def unique(findings: list[Finding]) -> dict[str, Finding]:
 
 
 def report(state: dict[str, Any], cases: list[dict[str, Any]]) -> list[str]:
+    """Per-rule precision from the labels; a false finding in test code is counted apart
+    (routing excludes test code, another part of issue 9), then recall."""
     labels = json.loads(TRIAGE.read_text()) if TRIAGE.exists() else {}
-    per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for k, f in unique(state["findings"]).items():
-        verdict = labels.get(k, {}).get("verdict")
-        per[(f["rule"], f["severity"])][0 if verdict == "true" else
-                                        1 if verdict == "false" else 2] += 1
-    lines = ["| rule | severity | true | false | untriaged | precision |", "|---|---|---|---|---|---|"]
-    for (rule, sev), (t, fa, u) in sorted(per.items()):
-        prec = f"{100 * t / (t + fa):.0f}%" if t + fa else "-"
-        lines.append(f"| {rule} | {sev} | {t} | {fa} | {u} | {prec} |")
+        label = labels.get(k, {})
+        column = {"true": 0, "false": 1}.get(label.get("verdict", ""), 3)
+        if column == 1 and label.get("reason", "").startswith("test code"):
+            column = 2
+        per[(f["rule"], f["severity"])][column] += 1
+    lines = ["| rule | severity | true | false | false: test code | untriaged | precision "
+             "| without test code |", "|---|---|---|---|---|---|---|---|"]
+    for (rule, sev), (t, fa, test, u) in sorted(per.items()):
+        every = f"{100 * t / (t + fa + test):.0f}%" if t + fa + test else "-"
+        routed = f"{100 * t / (t + fa):.0f}%" if t + fa else "-"
+        lines.append(f"| {rule} | {sev} | {t} | {fa} | {test} | {u} | {every} | {routed} |")
     caught = sum(c["caught"] for c in cases)
     by_rule = sum(c.get("rule_caught", False) for c in cases)
     lines += ["", f"recall, default policy at the real path: {caught}/{len(cases)} caught; "
               f"by the rule once the file is routed: {by_rule}/{len(cases)}"]
-    lines += [f"- MISSED {c['project']} {c['fix_commit'][:10]} {c['path']} {c['rule']} "
-              f"(reported {c['reported']})" for c in cases if not c["caught"]]
+    lines += [f"- missed {'(by the rule too) ' if not c.get('rule_caught') else ''}"
+              f"{c['project']} {c['fix_commit'][:10]} {c['path']} {c['rule']}"
+              for c in cases if not c["caught"]]
     return lines
 
 
