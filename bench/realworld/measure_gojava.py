@@ -6,6 +6,7 @@ same finding keys) covers these groups; it may then be folded in.
     python bench/realworld/measure_gojava.py                  # scan + recall, every group
     python bench/realworld/measure_gojava.py --only go        # one group
     python bench/realworld/measure_gojava.py --recall-only    # only the mined cases
+    (one results file per group: groups may run as parallel processes)
     python bench/realworld/measure_gojava.py --report         # re-render from results/
 
 Precision: every file of each project committed at once in a fresh repo and reviewed
@@ -96,7 +97,7 @@ def export_git(git_dir: Path, commit: str, into: Path) -> None:
 
 def source_tree(p: dict[str, Any]) -> Path:
     """The project's files under their real paths (downloaded or exported once)."""
-    target = CACHE / "src" / p["name"]
+    target = CACHE / "src" / str(p["name"])
     if not target.is_dir():
         tmp = Path(tempfile.mkdtemp(dir=CACHE))
         if p["kind"] == "git":
@@ -108,9 +109,12 @@ def source_tree(p: dict[str, Any]) -> Path:
             shutil.move(str(tmp / "x" / p.get("subdir", "")), str(tmp / "tree"))
             shutil.rmtree(tmp / "x")
             deb.unlink()
-            tmp = tmp / "tree"
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.rename(target)
+        if p["kind"] == "git":
+            tmp.rename(target)
+        else:
+            (tmp / "tree").rename(target)
+            tmp.rmdir()
     return target
 
 
@@ -228,37 +232,50 @@ def report(state: dict[str, Any], cases: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def save(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def load(path: Path, default: Any) -> Any:
+    return json.loads(path.read_text()) if path.exists() else default
+
+
+def measure(group: str, wide: bool, recall_only: bool) -> None:
+    """One group: its findings and recall cases, each saved as soon as it is known (one
+    file per group, so groups can be measured by parallel processes)."""
+    state_path = RESULTS / f"gojava-{group}-findings.json"
+    state = load(state_path, {"findings": []})
+    if not recall_only:
+        for p in json.loads((HERE / "projects" / f"{group}.json").read_text()):
+            found = scan(p, wide)
+            state["findings"] = [f for f in state["findings"] if f["project"] != p["name"]]
+            state["findings"] += found
+            save(state_path, state)
+            print(f"{group}/{p['name']}: {len(unique(found))} distinct finding(s)", flush=True)
+    recall_file = HERE / "recall" / f"{group}.json"
+    if recall_file.exists():
+        save(RESULTS / f"gojava-{group}-recall.json",
+             [recall(c) for c in json.loads(recall_file.read_text())])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", choices=GROUPS)
     parser.add_argument("--recall-only", action="store_true")
-    parser.add_argument("--report", action="store_true")
+    parser.add_argument("--report", action="store_true", help="re-render only, scan nothing")
     parser.add_argument("--wide", action="store_true",
                         help="also review every file with every rule pack (content routing)")
     args = parser.parse_args()
-    state_path, recall_path = RESULTS / "gojava-findings.json", RESULTS / "gojava-recall.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {"findings": []}
-    cases: list[dict[str, Any]] = []
-    for group in args.only or GROUPS:
-        if not args.report and not args.recall_only:
-            for p in json.loads((HERE / "projects" / f"{group}.json").read_text()):
-                state["findings"] = [f for f in state["findings"] if f["project"] != p["name"]]
-                found = scan(p, args.wide)
-                state["findings"] += found
-                RESULTS.mkdir(exist_ok=True)
-                state_path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
-                print(f"{group}/{p['name']}: {len(unique(found))} distinct finding(s)",
-                      flush=True)
-        recall_file = HERE / "recall" / f"{group}.json"
-        if recall_file.exists() and not args.report:
-            cases += [recall(c) for c in json.loads(recall_file.read_text())]
-    RESULTS.mkdir(exist_ok=True)
     if not args.report:
-        state_path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
-        if cases:
-            recall_path.write_text(json.dumps(cases, indent=1) + "\n")
-    if args.report or not cases:
-        cases = json.loads(recall_path.read_text()) if recall_path.exists() else []
+        for group in args.only or GROUPS:
+            measure(group, args.wide, args.recall_only)
+    state: dict[str, Any] = {"findings": []}
+    cases: list[dict[str, Any]] = []
+    for group in GROUPS:
+        state["findings"] += load(RESULTS / f"gojava-{group}-findings.json",
+                                  {"findings": []})["findings"]
+        cases += load(RESULTS / f"gojava-{group}-recall.json", [])
     text = "\n".join(report(state, cases))
     (RESULTS / "gojava-summary.md").write_text(text + "\n")
     print(text)
