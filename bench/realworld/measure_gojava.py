@@ -205,6 +205,27 @@ def unique(findings: list[Finding]) -> dict[str, Finding]:
     return out
 
 
+def reviewer_table(state: dict[str, Any], labels: dict[str, Any],
+                   cases: list[dict[str, Any]]) -> list[str]:
+    """Per reviewer: precision of its semgrep rules (built-in checks apart) without test
+    code, and recall by the rule once the file is routed."""
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for k, f in unique(state["findings"]).items():
+        label = labels.get(k, {})
+        if f["rule"] == "missing-test-change" or label.get("reason", "").startswith("test code"):
+            continue
+        rows[f["reviewer"]][0 if label.get("verdict") == "true" else 1] += 1
+    for c in cases:
+        rows[c["reviewer"]][2] += 1
+        rows[c["reviewer"]][3] += bool(c.get("rule_caught"))
+    lines = ["| reviewer | true | false | precision | recall cases | caught by the rule |",
+             "|---|---|---|---|---|---|"]
+    for name, (t, fa, n, hit) in sorted(rows.items()):
+        prec = f"{100 * t / (t + fa):.0f}%" if t + fa else "-"
+        lines.append(f"| {name} | {t} | {fa} | {prec} | {n} | {hit} |")
+    return lines
+
+
 def report(state: dict[str, Any], cases: list[dict[str, Any]]) -> list[str]:
     """Per-rule precision from the labels; a false finding in test code is counted apart
     (routing excludes test code, another part of issue 9), then recall."""
@@ -222,6 +243,7 @@ def report(state: dict[str, Any], cases: list[dict[str, Any]]) -> list[str]:
         every = f"{100 * t / (t + fa + test):.0f}%" if t + fa + test else "-"
         routed = f"{100 * t / (t + fa):.0f}%" if t + fa else "-"
         lines.append(f"| {rule} | {sev} | {t} | {fa} | {test} | {u} | {every} | {routed} |")
+    lines += ["", *reviewer_table(state, labels, cases)]
     caught = sum(c["caught"] for c in cases)
     by_rule = sum(c.get("rule_caught", False) for c in cases)
     lines += ["", f"recall, default policy at the real path: {caught}/{len(cases)} caught; "
