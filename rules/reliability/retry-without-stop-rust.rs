@@ -87,3 +87,14 @@ fn documented() -> ExponentialBackoff {
     // never write max_elapsed_time: None here, it retries forever
     ExponentialBackoff::default()
 }
+
+// backoff's own tests build an endless policy on purpose (src/exponential.rs)
+#[test]
+fn get_elapsed_time_without_limit() {
+    let backoff: ExponentialBackoff<SystemClock> = ExponentialBackoffBuilder::new()
+        .with_initial_interval(initial_interval)
+        // ok: reliability-retry-without-stop-rust
+        .with_max_elapsed_time(None)
+        .build();
+    assert_eq!(backoff.max_elapsed_time, None);
+}

@@ -97,3 +97,38 @@ func LoggedMiddleware(l *IPLimiter, next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// The limiter package's client-IP helper, whose result is the store key (ulule/limiter
+// utils.go before 34153c3 "Do not trust forward header by default").
+func GetIP(r *http.Request) net.IP {
+	// ruleid: security-rate-limit-spoofable-key-go
+	ip := r.Header.Get("X-Forwarded-For")
+	if ip != "" {
+		return net.ParseIP(strings.TrimSpace(strings.Split(ip, ",")[0]))
+	}
+	// ruleid: security-rate-limit-spoofable-key-go
+	ip = r.Header.Get("X-Real-IP")
+	if ip != "" {
+		return net.ParseIP(ip)
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	return net.ParseIP(host)
+}
+
+// The fix: the headers are read only when the operator says a proxy sets them.
+func GetTrustedIP(r *http.Request, trustForwardHeader bool) net.IP {
+	if trustForwardHeader {
+		// ok: security-rate-limit-spoofable-key-go
+		ip := r.Header.Get("X-Forwarded-For")
+		if ip != "" {
+			return net.ParseIP(strings.TrimSpace(strings.Split(ip, ",")[0]))
+		}
+		// ok: security-rate-limit-spoofable-key-go
+		ip = r.Header.Get("X-Real-IP")
+		if ip != "" {
+			return net.ParseIP(ip)
+		}
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	return net.ParseIP(host)
+}

@@ -35,5 +35,16 @@ func call(apiToken string, cfg Config, req *http.Request, logger *zap.Logger, at
 	req.Header.Set("Authorization", fmt.Sprintf("Bearer %s", apiToken))
 	// ok: security-secret-logged-go
 	logger.Info("token refreshed", zap.Int("attempt", attempt))
+	// a header's or a field's NAME is not its value
+	// ok: security-secret-logged-go
+	log.Printf("missing %s header", echo.HeaderAuthorization)
+	// ok: security-secret-logged-go
+	log.Printf("missing %s header", headers.Authorization)
+	// ok: security-secret-logged-go
+	logger.Warnf("empty %s field", passwordFieldName)
+	// ruleid: security-secret-logged-go
+	log.Printf("using %s", creds.Password)
+	// ruleid: security-secret-logged-go
+	log.Printf("header token %s", headerToken)
 	return nil
 }

@@ -24,5 +24,14 @@ class TokenClient {
         log.info("token refreshed after {} attempts", attempt);
         // ok: security-secret-logged-java
         request.setHeader("Authorization", "Bearer " + apiToken);
+        // a header's or a field's NAME is not its value
+        // ok: security-secret-logged-java
+        log.warn("missing {} header", HttpHeaders.AUTHORIZATION);
+        // ok: security-secret-logged-java
+        log.warn("missing header " + HEADER_AUTHORIZATION);
+        // ok: security-secret-logged-java
+        log.debug("empty {}", PASSWORD_FIELD_NAME);
+        // ruleid: security-secret-logged-java
+        log.debug("header token {}", headerToken);
     }
 }
