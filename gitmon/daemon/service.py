@@ -49,7 +49,7 @@ class Service:
         self.guard = WriteGuard()
         self.stopping = threading.Event()
         self.loop = Loop(cfg.root, cfg.policy_path, self.breaker, self.guard,
-                         notify.Notifier(cfg.notify), None, self._resync)
+                         notify.Notifier(cfg.notify), None, self._resync, recover=True)
         self.base = records.records_dir(cfg.root, self.loop.policy.settings.records)
         self.heartbeat = Heartbeat(self.base / STATE_FILE, cfg.root, self._details)
         self.loop.heartbeat = self.heartbeat
@@ -82,7 +82,7 @@ class Service:
         return 0
 
     def _work(self) -> None:
-        self.loop.guarded(self.loop.initial)
+        self.loop.guarded(self.loop.catch_up)
         self.heartbeat.update(state="watching")
         self.loop.serve(self.coalescer)
 
