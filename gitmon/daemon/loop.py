@@ -27,7 +27,14 @@ from gitmon.daemon.debounce import Batch, Coalescer
 from gitmon.daemon.heartbeat import Heartbeat
 from gitmon.daemon.runner import Outcome, WriteGuard, run_review
 from gitmon.errors import FatalError
-from gitmon.policy import POLICY_FILE, Policy, load_policy
+from gitmon.policy import (
+    BUILTIN_ORIGIN,
+    POLICY_FILE,
+    Policy,
+    default_policy_text,
+    load_policy,
+    parse_policy,
+)
 from gitmon.review import now
 from gitmon.selection import Selector
 
@@ -49,15 +56,28 @@ class Loop:
                  resync: Callable[[bool], None] = lambda full: None,
                  recover: bool = False) -> None:
         self.root, self.policy_path = root, policy_path
-        self.policy: Policy = load_policy(root, policy_path)
-        self.policy_error: FatalError | None = None    # the policy on disk does not load
         self.recover = recover        # the daemon records a failed review and goes on
+        self.policy_error: FatalError | None = None    # the policy on disk does not load
+        self.policy: Policy = self._first_policy()
         self.breaker, self.guard, self.notifier = breaker, guard, notifier
         self.heartbeat, self.resync = heartbeat, resync
         self.git_dir = gitio.git_dir(root)
         self.last_head = gitio.head(root)
         self.last_ref = gitio.head_ref(root)
         self.current: str | None = None     # what is being reviewed, for the heartbeat
+
+    def _first_policy(self) -> Policy:
+        """The policy; a daemon (re)started while its file is broken waits for a fix."""
+        try:
+            return load_policy(self.root, self.policy_path)
+        except FatalError as exc:
+            file = Path(self.policy_path) if self.policy_path else self.root / POLICY_FILE
+            if not self.recover or not file.is_file():
+                raise
+            say(f"{exc}\n  (reviews are recorded as failed until the policy loads)")
+            self.policy_error = exc
+            # only its settings are used (where records go) until the policy loads
+            return parse_policy(default_policy_text(), BUILTIN_ORIGIN)
 
     # --- entry points ---------------------------------------------------------------------
 
