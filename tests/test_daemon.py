@@ -254,6 +254,20 @@ def test_a_broken_policy_is_recorded_as_failed_then_the_fixed_one_reviews_the_ne
     assert d.proc.poll() is None
 
 
+def test_started_while_the_policy_is_broken_it_waits_for_the_fix(
+        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:
+    repo.write("gitmon.yml", "version: 1\nareas: [\n")     # e.g. a restart mid-edit
+    d = daemon(repo)
+    assert "reviews are recorded as failed until the policy loads" in d.stderr()
+    failed = wait_for(lambda: d.new_entries(0, "worktree"), what="the failed review")[0]
+    assert failed["verdict"] == "pending" and failed["degraded"]
+    assert record(repo, failed)["policy"].endswith("gitmon.yml")
+    repo.write("gitmon.yml", default_policy_text())
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    wait_for(lambda: [e for e in d.new_entries(1, "worktree") if e["verdict"] == "block"],
+             what="the review after the fix")
+
+
 def test_a_commit_with_a_non_utf8_name_is_recorded_once_and_the_next_save_is_reviewed(
         repo: GitRepo, daemon: Callable[..., Daemon]) -> None:
     d = daemon(repo)

@@ -25,16 +25,10 @@ from gitmon.daemon import failure, notify
 from gitmon.daemon.breaker import Breaker
 from gitmon.daemon.debounce import Batch, Coalescer
 from gitmon.daemon.heartbeat import Heartbeat
+from gitmon.daemon.policy_state import PolicyState
 from gitmon.daemon.runner import Outcome, WriteGuard, run_review
 from gitmon.errors import FatalError
-from gitmon.policy import (
-    BUILTIN_ORIGIN,
-    POLICY_FILE,
-    Policy,
-    default_policy_text,
-    load_policy,
-    parse_policy,
-)
+from gitmon.policy import POLICY_FILE, Policy
 from gitmon.review import now
 from gitmon.selection import Selector
 
@@ -57,8 +51,7 @@ class Loop:
                  recover: bool = False) -> None:
         self.root, self.policy_path = root, policy_path
         self.recover = recover        # the daemon records a failed review and goes on
-        self.policy_error: FatalError | None = None    # the policy on disk does not load
-        self.policy: Policy = self._first_policy()
+        self.policies = PolicyState(root, policy_path, recover, say)
         self.breaker, self.guard, self.notifier = breaker, guard, notifier
         self.heartbeat, self.resync = heartbeat, resync
         self.git_dir = gitio.git_dir(root)
@@ -66,18 +59,9 @@ class Loop:
         self.last_ref = gitio.head_ref(root)
         self.current: str | None = None     # what is being reviewed, for the heartbeat
 
-    def _first_policy(self) -> Policy:
-        """The policy; a daemon (re)started while its file is broken waits for a fix."""
-        try:
-            return load_policy(self.root, self.policy_path)
-        except FatalError as exc:
-            file = Path(self.policy_path) if self.policy_path else self.root / POLICY_FILE
-            if not self.recover or not file.is_file():
-                raise
-            say(f"{exc}\n  (reviews are recorded as failed until the policy loads)")
-            self.policy_error = exc
-            # only its settings are used (where records go) until the policy loads
-            return parse_policy(default_policy_text(), BUILTIN_ORIGIN)
+    @property
+    def policy(self) -> Policy:
+        return self.policies.policy
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -125,7 +109,7 @@ class Loop:
     def handle(self, batch: Batch) -> None:
         if batch.rescan or any(p.rsplit("/", 1)[-1] == ".gitignore" for p in batch.paths):
             self.resync(batch.rescan)
-        self._reload_policy(batch)
+        self.policies.reload(batch.paths)
         head, ref = gitio.head(self.root), gitio.head_ref(self.root)
         old, old_ref = self.last_head, self.last_ref
         moved = head != old
@@ -159,21 +143,6 @@ class Loop:
         # An editor's swap file in a watched folder is no change git would see.
         return len(gitio.check_ignored(self.root, routed)) < len(routed)
 
-    def _reload_policy(self, batch: Batch) -> None:
-        if self.policy_path is None and POLICY_FILE not in batch.paths:
-            return
-        try:
-            self.policy = load_policy(self.root, self.policy_path)
-        except FatalError as exc:
-            # Reviewing with the policy loaded before would pass what the new one may block.
-            if str(exc) != str(self.policy_error):
-                say(f"{exc}\n  (reviews are recorded as failed until the policy loads)")
-            self.policy_error = exc
-            return
-        if self.policy_error is not None:
-            say("the policy loads again: reviewing")
-        self.policy_error = None
-
     # --- reviewing --------------------------------------------------------------------------
 
     def attempt(self, selector: Selector, label: str) -> None:
@@ -183,8 +152,8 @@ class Loop:
             return
         started = now()
         try:
-            if self.policy_error is not None:
-                raise self.policy_error
+            if self.policies.error is not None:
+                raise self.policies.error
             self.review(selector, label)
         except Stopped:
             raise
@@ -235,7 +204,9 @@ class Loop:
 
     def _failed(self, selector: Selector, label: str, message: str, started: str) -> None:
         self._error(f"{label}: {message}")
-        data = failure.build(self.root, selector, message, started, self.policy.origin)
+        broken = self.policies.error is not None     # then the policy in use is a stand-in
+        origin = str(self.policies.file()) if broken else self.policy.origin
+        data = failure.build(self.root, selector, message, started, origin)
         with self.guard.lock:
             if self.guard.abandoned:
                 return
