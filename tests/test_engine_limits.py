@@ -3,6 +3,7 @@ and a run killed with SIGKILL leaves a temp tree that the next run removes."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -155,3 +156,33 @@ def test_the_sweep_leaves_the_folders_of_live_processes(tmp_path: Path,
     finally:
         live.kill()
         live.wait()
+
+
+def dead(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_ctrl_c_during_a_check_ends_the_engine_and_removes_its_tree(repo: GitRepo,
+                                                                     tmp_path: Path) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    body = f"sleep 100 &\necho $! > {tmp_path / 'child'}\nwait"
+    env = {"GITMON_SEMGREP": wrapper(tmp_path, body), "TMPDIR": str(tmp)}
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    proc = check(repo, env)
+    wait_for(lambda: (tmp_path / "child").exists(), what="the engine to start")
+    proc.send_signal(signal.SIGINT)        # to gitmon alone, as `kill -INT` does
+    proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    engine = int((tmp_path / "calls").read_text().split()[0])
+    child = int((tmp_path / "child").read_text())
+    try:
+        wait_for(lambda: dead(engine) and dead(child), timeout=2, what="the engine to die")
+    finally:
+        for pid in (engine, child):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    assert not list(tmp.rglob("client.py"))

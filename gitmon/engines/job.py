@@ -7,6 +7,7 @@ the imports overlap semgrep's own start-up instead of adding to it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -74,6 +75,7 @@ class SemgrepJob:
         if not self.needed or executable is None:
             return
         self.folder = scratch.run_folder()
+        atexit.register(self.cancel)   # an exit before wait() (Ctrl-C) leaves nothing behind
         self.src = Path(self.folder, "src")
         self.names = _write_tree(self.src, contents)
         (self.src / ".semgrepignore").write_text("")
@@ -103,6 +105,7 @@ class SemgrepJob:
 
     def cancel(self) -> None:
         """Stop the scan and remove its temp tree (a prelaunched job nobody wants)."""
+        atexit.unregister(self.cancel)
         if self.proc is not None and self.proc.returncode is None:
             self._kill_group()
             self._drain()
