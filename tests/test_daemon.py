@@ -243,6 +243,8 @@ def test_a_broken_policy_is_recorded_as_failed_then_the_fixed_one_reviews_the_ne
     wait_for(lambda: "review failed: gitmon.yml:" in d.stdout(), what="the failure's line")
     assert f"[commit {sha[:10]}]" in d.stdout()
     assert "invalid YAML" in wait_for(lambda: state(repo).get("last_error"), what="last_error")
+    wait_for(lambda: (state(repo).get("last_review") or {}).get("verdict") == "pending",
+             what="the failure as the last review")
     # The fix is a save like any other; the broken commit is not reviewed again.
     repo.write("gitmon.yml", default_policy_text())
     repo.write("src/retry/client.py", TOKEN_LOG)

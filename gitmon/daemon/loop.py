@@ -218,6 +218,11 @@ class Loop:
                 return
         first = str(data["degraded"]["reason"]).splitlines()[0]
         self.notifier.send(f"review failed: {first}  [{label}]", data)
+        if self.heartbeat:     # `gitmon status` shows the last review: this one, pending
+            self.heartbeat.update(last_review={
+                "at": data["finished_at"], "kind": selector.kind, "verdict": "pending",
+                "record": data["record_path"], "error": first}, last_verdict="pending",
+                last_review_at=data["finished_at"])
 
     def _error(self, message: str) -> None:
         say(f"review failed: {message}\n  the daemon keeps watching")
