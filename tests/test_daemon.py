@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import TOKEN_LOG, GitRepo
+from test_records import validate
 
 from gitmon.policy import default_policy_text
 
@@ -240,6 +241,7 @@ def test_a_broken_policy_is_recorded_as_failed_then_the_fixed_one_reviews_the_ne
     reason = failed["degraded"]["reason"]
     assert reason.startswith("gitmon.yml:") and "invalid YAML" in reason and "hint:" in reason
     assert failed["change"]["head"] == sha and failed["change"]["commits"] == [sha]
+    validate({k: v for k, v in failed.items() if k != "record_path"})
     wait_for(lambda: "review failed: gitmon.yml:" in d.stdout(), what="the failure's line")
     assert f"[commit {sha[:10]}]" in d.stdout()
     assert "invalid YAML" in wait_for(lambda: state(repo).get("last_error"), what="last_error")
