@@ -50,7 +50,7 @@ class Loop:
                  resync: Callable[[bool], None] = lambda full: None,
                  recover: bool = False) -> None:
         self.root, self.policy_path = root, policy_path
-        self.recover = recover        # the daemon records a failed review and goes on
+        # recover: a daemon starts even while its policy file is broken (--once does not)
         self.policies = PolicyState(root, policy_path, recover, say)
         self.breaker, self.guard, self.notifier = breaker, guard, notifier
         self.heartbeat, self.resync = heartbeat, resync
@@ -146,10 +146,7 @@ class Loop:
     # --- reviewing --------------------------------------------------------------------------
 
     def attempt(self, selector: Selector, label: str) -> None:
-        """review(), or (in the daemon) a record saying why it could not be done."""
-        if not self.recover:
-            self.review(selector, label)
-            return
+        """review(), or else a record saying why it could not be done (never a retry)."""
         started = now()
         try:
             if self.policies.error is not None:
