@@ -12,7 +12,8 @@ tree committed, and one good save must get its record within `--deadline` second
 Counts: events by kind; records (ledger lines by the daemon), failed (records of a
 review that could not be done); crashes (the daemon died without our SIGKILL); lost
 (checkpoint saves without a record); left (run folders of dead processes left in the
-daemon's temp dir at the end). Exit 1 when anything crashed, was lost or was left.
+daemon's temp dir at the end), written to `results/daemon_faults.json`. Exit 1 when
+anything crashed, was lost or was left.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ TOKEN_LOG = ('import logging\nlog = logging.getLogger(__name__)\n\n\ndef call(ap
              '    log.debug("retrying with token %s", api_token)\n')
 WEIGHTS = {"save_watched": 30, "save_unwatched": 20, "burst": 5, "commit": 10, "switch": 5,
            "broken_policy": 2, "fix_policy": 4, "odd_name": 2, "sigkill": 1}
+
+
+TOTALS = ("events", "records", "failed", "crashes", "checkpoints", "lost", "left", "exit")
+
+
+class NoStart(Exception):
+    """The daemon died at each of three starts in a row."""
 
 
 class Faults:
@@ -74,7 +82,7 @@ class Faults:
             if self.proc.poll() is None:
                 return
             self.counts["crashes"] += 1
-        raise SystemExit("the daemon does not start: see --log")
+        raise NoStart
 
     def started(self) -> bool:
         assert self.proc is not None
@@ -213,17 +221,36 @@ def main() -> int:
     ap.add_argument("--debounce", type=float, default=0.2)
     ap.add_argument("--pace", type=float, default=0.3, help="most seconds between events")
     ap.add_argument("--log", type=Path, help="keep the daemons' output in this file")
+    ap.add_argument("--out", type=Path,
+                    default=Path(__file__).parent / "results" / "daemon_faults.json")
     args = ap.parse_args()
+    with TemporaryDirectory(prefix="gitmon-faults-") as work:
+        started = time.monotonic()
+        counts = run(args, Path(work))
+        seconds = round(time.monotonic() - started)
+    print(f"events {counts['events']} in {seconds}s ("
+          + ", ".join(f"{k} {counts[k]}" for k in WEIGHTS) + ")")
+    print(f"records {counts['records']} (failed reviews recorded {counts['failed']}), "
+          f"crashes {counts['crashes']}, lost {counts['lost']} of {counts['checkpoints']} "
+          f"checkpoints, left behind {counts['left']}, last stop exit {counts['exit']}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    settings = {k: v for k, v in vars(args).items() if k not in ("log", "out")}
+    args.out.write_text(json.dumps({"args": settings, "seconds": seconds, "counts": counts},
+                                   indent=2) + "\n")
+    bad = counts["crashes"] or counts["lost"] or counts["left"] or counts["exit"]
+    return 1 if bad else 0
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, int]:
     rng = random.Random(args.seed)
     kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
-    with TemporaryDirectory(prefix="gitmon-faults-") as work:
-        repo, tmp = Path(work, "repo"), Path(work, "tmp")
-        repo.mkdir()
-        tmp.mkdir()
-        faults = Faults(repo, tmp, rng, args.debounce, args.log or Path(work, "daemon.log"))
-        faults.setup()
+    repo, tmp = work / "repo", work / "tmp"
+    repo.mkdir()
+    tmp.mkdir()
+    faults = Faults(repo, tmp, rng, args.debounce, args.log or work / "daemon.log")
+    faults.setup()
+    try:
         faults.start()
-        started = time.monotonic()
         for i in range(1, args.events + 1):
             faults.event(rng.choices(kinds, weights)[0])
             time.sleep(rng.uniform(0, args.pace))
@@ -231,18 +258,14 @@ def main() -> int:
                 faults.alive()
             if i % args.checkpoint == 0 or i == args.events:
                 faults.checkpoint(args.deadline)
-        code = faults.stop()
-        entries = [e for e in ledger(repo) if e["source"] == "daemon"]
-        c = faults.counts
-        c["records"] = len(entries)
-        c["failed"] = sum(1 for e in entries if e["degraded"] and not e["reviewers"])
-        c["left"] = left_behind(tmp)
-        print(f"events {c['events']} in {time.monotonic() - started:.0f}s ("
-              + ", ".join(f"{k} {c[k]}" for k in WEIGHTS) + ")")
-        print(f"records {c['records']} (failed reviews recorded {c['failed']}), crashes "
-              f"{c['crashes']}, lost {c['lost']} of {c['checkpoints']} checkpoints, "
-              f"left behind {c['left']}, last stop exit {code}")
-        return 1 if c["crashes"] or c["lost"] or c["left"] or code != 0 else 0
+        faults.counts["exit"] = faults.stop()
+    except NoStart:
+        faults.counts["exit"] = -1       # given up: the daemon died at each of 3 starts
+    entries = [e for e in ledger(repo) if e["source"] == "daemon"]
+    faults.counts["records"] = len(entries)
+    faults.counts["failed"] = sum(1 for e in entries if e["degraded"] and not e["reviewers"])
+    faults.counts["left"] = left_behind(tmp)
+    return {k: faults.counts[k] for k in [*WEIGHTS, *TOTALS]}
 
 
 if __name__ == "__main__":
