@@ -369,6 +369,20 @@ def test_sigterm_during_a_review_exits_0_fast_with_no_partial_record(
         f"/proc/{pid}/stat").read_text().split()[2], timeout=3, what="semgrep to be killed")
 
 
+def test_a_closed_terminal_sighup_stops_it_cleanly_and_ends_its_semgrep(
+        repo: GitRepo, daemon: Callable[..., Daemon], tmp_path: Path) -> None:
+    env = fake_semgrep(tmp_path, f'sleep 30; exec {SEMGREP} "$@"')
+    d = daemon(repo, env=env)
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    wait_for(lambda: calls(tmp_path) == 1, what="the slow review to start")
+    d.proc.send_signal(signal.SIGHUP)
+    assert d.proc.wait(6) == 0, d.stderr()
+    assert state(repo)["state"] == "stopped"
+    pid = int((tmp_path / "semgrep-calls").read_text().split()[0])
+    wait_for(lambda: not Path(f"/proc/{pid}").exists() or "Z" in Path(
+        f"/proc/{pid}/stat").read_text().split()[2], timeout=3, what="semgrep to be killed")
+
+
 def test_waits_while_the_index_is_locked(repo: GitRepo, daemon: Callable[..., Daemon]) -> None:
     d = daemon(repo)
     before = len(ledger(repo))

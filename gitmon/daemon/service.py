@@ -2,8 +2,9 @@
 
 Threads: watchdog's inotify reader (events -> coalescer), the review thread (Loop.serve)
 and the main thread, which only waits for a signal and beats every HEARTBEAT seconds.
-SIGINT/SIGTERM: the review in flight gets GRACE seconds to finish; past that it is
-abandoned before its record is written (never half of one) and its semgrep is killed.
+SIGINT/SIGTERM/SIGHUP: the review in flight gets GRACE seconds to finish; past that it is
+abandoned before its record is written (never half of one) and its semgrep is killed
+(semgrep runs in its own session: a closed terminal's SIGHUP reaches only the daemon).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class Service:
                                      self.coalescer.touch, say)
         self.watcher.start()
         worker = threading.Thread(target=self._work, name="gitmon-review", daemon=True)
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, self._on_signal)
         worker.start()
         say(f"watching {self.cfg.root} ({self.watcher.count} watches, debounce "
