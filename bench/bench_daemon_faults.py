@@ -166,8 +166,11 @@ class Faults:
     # --- helpers -------------------------------------------------------------------------
 
     def git(self, *args: str) -> str:
-        return subprocess.run(["git", *args], cwd=self.repo, env=self.env, check=True,
-                              capture_output=True, text=True).stdout
+        proc = subprocess.run(["git", *args], cwd=self.repo, env=self.env, check=False,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
+        return proc.stdout
 
     def gitmon(self, *args: str) -> None:
         subprocess.run([sys.executable, "-m", "gitmon", *args], cwd=self.repo, env=self.env,
@@ -261,6 +264,10 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, int]:
         faults.counts["exit"] = faults.stop()
     except NoStart:
         faults.counts["exit"] = -1       # given up: the daemon died at each of 3 starts
+    finally:
+        if faults.proc is not None and faults.proc.poll() is None:
+            faults.proc.kill()           # the bench itself failed: leave no daemon behind
+            faults.proc.wait()
     entries = [e for e in ledger(repo) if e["source"] == "daemon"]
     faults.counts["records"] = len(entries)
     faults.counts["failed"] = sum(1 for e in entries if e["degraded"] and not e["reviewers"])
