@@ -175,12 +175,12 @@ def test_ctrl_c_during_a_check_ends_the_engine_and_removes_its_tree(repo: GitRep
     proc = check(repo, env)
     wait_for(lambda: (tmp_path / "child").exists(), what="the engine to start")
     proc.send_signal(signal.SIGINT)        # to gitmon alone, as `kill -INT` does
-    proc.communicate(timeout=30)
-    assert proc.returncode != 0
+    err = proc.communicate(timeout=30)[1]
     engine = int((tmp_path / "calls").read_text().split()[0])
     child = int((tmp_path / "child").read_text())
     try:
-        wait_for(lambda: dead(engine) and dead(child), timeout=2, what="the engine to die")
+        wait_for(lambda: dead(engine) and dead(child), timeout=5, what="the engine to die")
+        assert proc.returncode in (130, -signal.SIGINT), err     # interrupted, either way
     finally:
         for pid in (engine, child):
             with contextlib.suppress(OSError):
