@@ -19,6 +19,9 @@ from typing import Any
 
 import pytest
 from conftest import TOKEN_LOG, GitRepo
+from test_records import validate
+
+from gitmon.policy import default_policy_text
 
 DEBOUNCE = 0.3
 SEMGREP = str(Path(sys.executable).parent / "semgrep")
@@ -52,6 +55,15 @@ def state(repo: GitRepo) -> dict[str, Any]:
         return json.loads((repo.path / ".gitmon" / "daemon.json").read_text())
     except (OSError, ValueError):
         return {}
+
+
+def settled(repo: GitRepo) -> dict[str, Any]:
+    """Wait until nothing is pending or in review: no review comes without a new event.
+
+    Call it after the record of the last expected review: the state file is written after
+    each review and each batch, so "idle" then means the queue was empty after it."""
+    return wait_for(lambda: state(repo).get("queue") == "idle" and state(repo),
+                    what="an idle queue")
 
 
 @dataclass
@@ -177,10 +189,9 @@ def test_a_300_file_burst_is_one_or_two_reviews(repo: GitRepo,
         done = d.new_entries(before, "worktree")
         return [e for e in done if len(record(repo, e)["change"]["files"]) == 300]
     wait_for(covered, timeout=40, what="a review of all 300 files")
-    time.sleep(DEBOUNCE * 3)     # a third review would have been queued by now
+    settled(repo)
     reviews = d.new_entries(before, "worktree")
     assert 1 <= len(reviews) <= 2, reviews
-    wait_for(lambda: state(repo)["queue"] == "idle", what="an idle queue")
 
 
 def test_a_commit_gets_its_own_record(repo: GitRepo, daemon: Callable[..., Daemon]) -> None:
@@ -209,10 +220,76 @@ def test_a_branch_switch_is_one_working_tree_review_and_no_commit_record(
     before = len(ledger(repo))
     repo.git("checkout", "-q", "feature")
     wait_for(lambda: d.new_entries(before), what="a review of the switch")
-    time.sleep(DEBOUNCE * 3)
+    settled(repo)
     assert [(e["kind"], e["base"]) for e in d.new_entries(before)] == [
         ("worktree", repo.head())]
     assert "switched to refs/heads/feature at" in d.stderr()
+
+
+def test_a_broken_policy_is_recorded_as_failed_then_the_fixed_one_reviews_the_next_save(
+        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:
+    repo.write("gitmon.yml", default_policy_text())
+    repo.commit("policy")
+    d = daemon(repo)
+    before = len(ledger(repo))
+    repo.write("gitmon.yml", default_policy_text() + "areas: [\n")
+    sha = repo.commit("a broken policy")
+    entry = wait_for(lambda: [e for e in d.new_entries(before) if e["head"] == sha],
+                     what="the broken commit's record")[0]
+    failed = record(repo, entry)
+    assert (entry["kind"], failed["verdict"], failed["reviewers"]) == ("commit", "pending", {})
+    reason = failed["degraded"]["reason"]
+    assert reason.startswith("gitmon.yml:") and "invalid YAML" in reason and "hint:" in reason
+    assert failed["change"]["head"] == sha and failed["change"]["commits"] == [sha]
+    validate({k: v for k, v in failed.items() if k != "record_path"})
+    wait_for(lambda: "review failed: gitmon.yml:" in d.stdout(), what="the failure's line")
+    assert f"[commit {sha[:10]}]" in d.stdout()
+    assert "invalid YAML" in wait_for(lambda: state(repo).get("last_error"), what="last_error")
+    wait_for(lambda: (state(repo).get("last_review") or {}).get("verdict") == "pending",
+             what="the failure as the last review")
+    # The fix is a save like any other; the broken commit is not reviewed again.
+    repo.write("gitmon.yml", default_policy_text())
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    good = wait_for(lambda: [e for e in d.new_entries(before, "worktree")
+                             if e["verdict"] == "block"], what="the save's record")[0]
+    assert record(repo, good)["reviewers"]["security"]["status"] == "failed"
+    assert "the policy loads again" in d.stderr()
+    assert [e["head"] for e in ledger(repo)].count(sha) == 1
+    assert d.proc.poll() is None
+
+
+def test_started_while_the_policy_is_broken_it_waits_for_the_fix(
+        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:
+    repo.write("gitmon.yml", "version: 1\nareas: [\n")     # e.g. a restart mid-edit
+    d = daemon(repo)
+    assert "reviews are recorded as failed until the policy loads" in d.stderr()
+    failed = wait_for(lambda: d.new_entries(0, "worktree"), what="the failed review")[0]
+    assert failed["verdict"] == "pending" and failed["degraded"]
+    assert record(repo, failed)["policy"].endswith("gitmon.yml")
+    repo.write("gitmon.yml", default_policy_text())
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    wait_for(lambda: [e for e in d.new_entries(1, "worktree") if e["verdict"] == "block"],
+             what="the review after the fix")
+
+
+def test_a_commit_with_a_non_utf8_name_is_recorded_once_and_the_next_save_is_reviewed(
+        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:
+    d = daemon(repo)
+    before = len(ledger(repo))
+    folder = repo.path / "src" / "retry"
+    folder.mkdir(parents=True)
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.py"), "wb") as fh:   # Latin-1
+        fh.write(b"x = 1\n")
+    sha = repo.commit("an odd name")
+    wait_for(lambda: [e for e in d.new_entries(before) if e["head"] == sha],
+             what="the commit's record (or its failure's)")
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    good = wait_for(lambda: [e for e in d.new_entries(before, "worktree")
+                             if e["verdict"] == "block"], what="the next save's record")[0]
+    assert record(repo, good)["change"]["base"] == sha
+    settled(repo)
+    assert [e["head"] for e in ledger(repo)].count(sha) == 1      # never retried
+    assert d.proc.poll() is None
 
 
 def test_one_daemon_per_repo_stale_lock_taken_over_and_stop(
@@ -286,6 +363,20 @@ def test_sigterm_during_a_review_exits_0_fast_with_no_partial_record(
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         Path(e["record"]).name for e in ledger(repo))       # no temp file, no orphan
     assert "abandoned the review of the working tree" in d.stderr()
+    assert state(repo)["state"] == "stopped"
+    pid = int((tmp_path / "semgrep-calls").read_text().split()[0])
+    wait_for(lambda: not Path(f"/proc/{pid}").exists() or "Z" in Path(
+        f"/proc/{pid}/stat").read_text().split()[2], timeout=3, what="semgrep to be killed")
+
+
+def test_a_closed_terminal_sighup_stops_it_cleanly_and_ends_its_semgrep(
+        repo: GitRepo, daemon: Callable[..., Daemon], tmp_path: Path) -> None:
+    env = fake_semgrep(tmp_path, f'sleep 30; exec {SEMGREP} "$@"')
+    d = daemon(repo, env=env)
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    wait_for(lambda: calls(tmp_path) == 1, what="the slow review to start")
+    d.proc.send_signal(signal.SIGHUP)
+    assert d.proc.wait(6) == 0, d.stderr()
     assert state(repo)["state"] == "stopped"
     pid = int((tmp_path / "semgrep-calls").read_text().split()[0])
     wait_for(lambda: not Path(f"/proc/{pid}").exists() or "Z" in Path(

@@ -5,6 +5,10 @@ fast-forward (`git pull`) a range record, a reset or rebase none of its own; a c
 (HEAD names another branch) none either. Then the working tree is reviewed: its base
 changed. Work-tree events get a working-tree review only when a
 changed path falls in a watched area (or the policy or a .gitignore changed).
+
+A review that fails (the policy does not load, git fails, a gitmon bug) is recorded as
+failed (`failure.py`) and never retried: HEAD is marked seen before its review runs, so
+the next batch goes on to what changed since.
 """
 
 from __future__ import annotations
@@ -12,17 +16,20 @@ from __future__ import annotations
 import functools
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from gitmon import gitio, records
-from gitmon.daemon import notify
+from gitmon.daemon import failure, notify
 from gitmon.daemon.breaker import Breaker
 from gitmon.daemon.debounce import Batch, Coalescer
 from gitmon.daemon.heartbeat import Heartbeat
+from gitmon.daemon.policy_state import PolicyState
 from gitmon.daemon.runner import Outcome, WriteGuard, run_review
 from gitmon.errors import FatalError
-from gitmon.policy import POLICY_FILE, Policy, load_policy
+from gitmon.policy import POLICY_FILE, Policy
+from gitmon.review import now
 from gitmon.selection import Selector
 
 INDEX_LOCK_PATIENCE = 30.0   # a lock older than this is a crashed git's: review anyway
@@ -40,9 +47,11 @@ def say(message: str) -> None:
 class Loop:
     def __init__(self, root: Path, policy_path: str | None, breaker: Breaker,
                  guard: WriteGuard, notifier: notify.Notifier, heartbeat: Heartbeat | None,
-                 resync: Callable[[bool], None] = lambda full: None) -> None:
+                 resync: Callable[[bool], None] = lambda full: None,
+                 recover: bool = False) -> None:
         self.root, self.policy_path = root, policy_path
-        self.policy: Policy = load_policy(root, policy_path)
+        # recover: a daemon starts even while its policy file is broken (--once does not)
+        self.policies = PolicyState(root, policy_path, recover, say)
         self.breaker, self.guard, self.notifier = breaker, guard, notifier
         self.heartbeat, self.resync = heartbeat, resync
         self.git_dir = gitio.git_dir(root)
@@ -50,21 +59,36 @@ class Loop:
         self.last_ref = gitio.head_ref(root)
         self.current: str | None = None     # what is being reviewed, for the heartbeat
 
+    @property
+    def policy(self) -> Policy:
+        return self.policies.policy
+
     # --- entry points ---------------------------------------------------------------------
 
     def initial(self) -> Outcome:
-        """At start (and for --once): HEAD if no record has it yet, then the working tree."""
+        """--once: HEAD if no record has it yet, then the working tree; an error ends it."""
+        if (head := self._unrecorded_head()) is not None:
+            self.review(Selector("commit", head), f"commit {head[:10]}")
+        return self.review(Selector("worktree"), "working tree")
+
+    def catch_up(self) -> None:
+        """The daemon's start: the same, each review recorded even when it fails."""
+        if (head := self._unrecorded_head()) is not None:
+            self.attempt(Selector("commit", head), f"commit {head[:10]}")
+        self.attempt(Selector("worktree"), "working tree")
+
+    def _unrecorded_head(self) -> str | None:
         base = records.records_dir(self.root, self.policy.settings.records)
         known = {e.get("head") for e in records.read_ledger(base)}
-        if self.last_head is not None and self.last_head not in known:
-            self.review(Selector("commit", self.last_head), f"commit {self.last_head[:10]}")
-        return self.review(Selector("worktree"), "working tree")
+        return self.last_head if self.last_head not in known else None
 
     def serve(self, coalescer: Coalescer) -> None:
         """Review batch after batch until the coalescer is closed."""
         while (batch := coalescer.next_batch()) is not None:
             self.wait_for_index_lock(coalescer)
             self.guarded(functools.partial(self.handle, batch))
+            if self.heartbeat:   # a batch that needed no review is news too (tests wait on it)
+                self.heartbeat.update(batches=int(self.heartbeat.data.get("batches", 0)) + 1)
 
     def guarded(self, func: Callable[[], object]) -> None:
         """Whatever goes wrong in one review, the daemon keeps watching."""
@@ -85,26 +109,27 @@ class Loop:
     def handle(self, batch: Batch) -> None:
         if batch.rescan or any(p.rsplit("/", 1)[-1] == ".gitignore" for p in batch.paths):
             self.resync(batch.rescan)
-        self._reload_policy(batch)
+        self.policies.reload(batch.paths)
         head, ref = gitio.head(self.root), gitio.head_ref(self.root)
-        moved = head != self.last_head
+        old, old_ref = self.last_head, self.last_ref
+        moved = head != old
+        self.last_head, self.last_ref = head, ref    # seen, whatever its review gives
         if moved and head is not None:
-            if ref != self.last_ref:     # HEAD itself changed: a checkout or a switch
+            if ref != old_ref:           # HEAD itself changed: a checkout or a switch
                 say(f"switched to {ref or 'a detached HEAD'} at {head[:10]}: reviewing the "
                     "working tree")
             else:                        # the branch moved under HEAD: commit, pull, reset
-                self._head_moved(self.last_head, head)
-        self.last_head, self.last_ref = head, ref
+                self._head_moved(old, head)
         if moved or self._relevant(batch):
-            self.review(Selector("worktree"), "working tree")
+            self.attempt(Selector("worktree"), "working tree")
 
     def _head_moved(self, old: str | None, new: str) -> None:
         parent = gitio.first_parent(self.root, new)
         if old is None or parent == old or (parent and parent == gitio.first_parent(
                 self.root, old)):
-            self.review(Selector("commit", new), f"commit {new[:10]}")
+            self.attempt(Selector("commit", new), f"commit {new[:10]}")
         elif gitio.is_ancestor(self.root, old, new):
-            self.review(Selector("range", f"{old}..{new}"), f"{old[:7]}..{new[:7]}")
+            self.attempt(Selector("range", f"{old}..{new}"), f"{old[:7]}..{new[:7]}")
         else:
             say(f"HEAD moved to {new[:10]} (reset or rebase): reviewing the working tree")
 
@@ -118,15 +143,25 @@ class Loop:
         # An editor's swap file in a watched folder is no change git would see.
         return len(gitio.check_ignored(self.root, routed)) < len(routed)
 
-    def _reload_policy(self, batch: Batch) -> None:
-        if self.policy_path is None and POLICY_FILE not in batch.paths:
-            return
-        try:
-            self.policy = load_policy(self.root, self.policy_path)
-        except FatalError as exc:
-            say(f"{exc}\n  (keeping the policy loaded before)")
-
     # --- reviewing --------------------------------------------------------------------------
+
+    def attempt(self, selector: Selector, label: str) -> None:
+        """review(), or else a record saying why it could not be done (never a retry)."""
+        started = now()
+        try:
+            if self.policies.error is not None:
+                raise self.policies.error
+            self.review(selector, label)
+        except Stopped:
+            raise
+        except FatalError as exc:
+            self._failed(selector, label, str(exc), started)
+        except Exception as exc:
+            sys.stderr.write(traceback.format_exc())
+            self._failed(selector, label, f"internal error: {type(exc).__name__}: {exc} "
+                                          "(a gitmon bug: please report it)", started)
+        finally:
+            self.current = None
 
     def review(self, selector: Selector, label: str) -> Outcome:
         if self.guard.abandoned:
@@ -163,6 +198,28 @@ class Loop:
             if not coalescer.wait(0.2):
                 return
         self.current = None
+
+    def _failed(self, selector: Selector, label: str, message: str, started: str) -> None:
+        self._error(f"{label}: {message}")
+        broken = self.policies.error is not None     # then the policy in use is a stand-in
+        origin = str(self.policies.file()) if broken else self.policy.origin
+        data = failure.build(self.root, selector, message, started, origin)
+        with self.guard.lock:
+            if self.guard.abandoned:
+                return
+            base = records.records_dir(self.root, self.policy.settings.records)
+            try:
+                data["record_path"] = str(records.write(base, data))
+            except (OSError, FatalError) as exc:
+                say(f"could not record the failure: {exc}")
+                return
+        first = str(data["degraded"]["reason"]).splitlines()[0]
+        self.notifier.send(f"review failed: {first}  [{label}]", data)
+        if self.heartbeat:     # `gitmon status` shows the last review: this one, pending
+            self.heartbeat.update(last_review={
+                "at": data["finished_at"], "kind": selector.kind, "verdict": "pending",
+                "record": data["record_path"], "error": first}, last_verdict="pending",
+                last_review_at=data["finished_at"])
 
     def _error(self, message: str) -> None:
         say(f"review failed: {message}\n  the daemon keeps watching")

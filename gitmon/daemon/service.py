@@ -2,8 +2,9 @@
 
 Threads: watchdog's inotify reader (events -> coalescer), the review thread (Loop.serve)
 and the main thread, which only waits for a signal and beats every HEARTBEAT seconds.
-SIGINT/SIGTERM: the review in flight gets GRACE seconds to finish; past that it is
-abandoned before its record is written (never half of one) and its semgrep is killed.
+SIGINT/SIGTERM/SIGHUP: the review in flight gets GRACE seconds to finish; past that it is
+abandoned before its record is written (never half of one) and its semgrep is killed
+(semgrep runs in its own session: a closed terminal's SIGHUP reaches only the daemon).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Service:
         self.guard = WriteGuard()
         self.stopping = threading.Event()
         self.loop = Loop(cfg.root, cfg.policy_path, self.breaker, self.guard,
-                         notify.Notifier(cfg.notify), None, self._resync)
+                         notify.Notifier(cfg.notify), None, self._resync, recover=True)
         self.base = records.records_dir(cfg.root, self.loop.policy.settings.records)
         self.heartbeat = Heartbeat(self.base / STATE_FILE, cfg.root, self._details)
         self.loop.heartbeat = self.heartbeat
@@ -71,7 +72,7 @@ class Service:
                                      self.coalescer.touch, say)
         self.watcher.start()
         worker = threading.Thread(target=self._work, name="gitmon-review", daemon=True)
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, self._on_signal)
         worker.start()
         say(f"watching {self.cfg.root} ({self.watcher.count} watches, debounce "
@@ -82,7 +83,7 @@ class Service:
         return 0
 
     def _work(self) -> None:
-        self.loop.guarded(self.loop.initial)
+        self.loop.guarded(self.loop.catch_up)
         self.heartbeat.update(state="watching")
         self.loop.serve(self.coalescer)
 

@@ -7,16 +7,20 @@ the imports overlap semgrep's own start-up instead of adding to it.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from gitmon.engines import scratch
 
 if TYPE_CHECKING:
     from gitmon.engines.semgrep import EngineRun
@@ -46,10 +50,16 @@ def find_executable(configured: str | None) -> str | None:
 
 
 ENTRIES: tuple[tuple[str, ...], ...] = (("--experimental",), ())
+STRAGGLER_GRACE = 0.5   # the engine exited but something it started still holds its pipes
 
 
 class SemgrepJob:
-    """A semgrep scan started in the background: the caller works on while it runs."""
+    """A semgrep scan started in the background: the caller works on while it runs.
+
+    The engine runs in its own session, so a timeout (or a cancel) kills everything it
+    started: a wrapper's children that keep stdout open cannot outlive the limit. The
+    limit holds once for the whole job: a fallback entry gets only the time left.
+    """
 
     def __init__(self, executable: str | None, rules: Sequence[HasId], config_text: str,
                  contents: Mapping[str, bytes], timeout: float,
@@ -59,15 +69,17 @@ class SemgrepJob:
         self.executable = executable
         self.proc: subprocess.Popen[bytes] | None = None
         self.started = time.monotonic()
-        self.tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.deadline = self.started + timeout
+        self.folder: str | None = None
         self.needed = bool(contents and rules)
         if not self.needed or executable is None:
             return
-        self.tmp = tempfile.TemporaryDirectory(prefix="gitmon-")
-        self.src = Path(self.tmp.name, "src")
+        self.folder = scratch.run_folder()
+        atexit.register(self.cancel)   # an exit before wait() (Ctrl-C) leaves nothing behind
+        self.src = Path(self.folder, "src")
         self.names = _write_tree(self.src, contents)
         (self.src / ".semgrepignore").write_text("")
-        self.config = Path(self.tmp.name, "rules.yaml")
+        self.config = Path(self.folder, "rules.yaml")
         self.config.write_text(config_text, encoding="utf-8")
         self.failure = self._start()
 
@@ -76,10 +88,10 @@ class SemgrepJob:
         entry = self.entries[0]
         cmd = [self.executable, "scan", *entry, *BASE_ARGS, "--config", str(self.config), "."]
         env = dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0")
-        self.started = time.monotonic()
         try:
             self.proc = subprocess.Popen(cmd, cwd=self.src, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, env=env)
+                                         stderr=subprocess.PIPE, env=env,
+                                         start_new_session=True)
         except OSError as exc:
             self.proc = None
             return f"semgrep could not be started: {exc.strerror}"
@@ -89,23 +101,23 @@ class SemgrepJob:
         try:
             return self._wait()
         finally:
-            if self.tmp is not None:
-                self.tmp.cleanup()
+            self.cancel()     # an interrupted wait (Ctrl-C) leaves no engine behind
 
     def cancel(self) -> None:
         """Stop the scan and remove its temp tree (a prelaunched job nobody wants)."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.communicate()
-        if self.tmp is not None:
-            self.tmp.cleanup()
-            self.tmp = None
+        atexit.unregister(self.cancel)
+        if self.proc is not None and self.proc.returncode is None:
+            self._kill_group()
+            self._drain()
+        if self.folder is not None:
+            scratch.remove(self.folder)
+            self.folder = None
 
     def _wait(self) -> EngineRun:
         # imported here: the job starts before the dataclasses of the results are loaded
         from gitmon.engines.semgrep import EngineRun, _collect
 
-        if self.tmp is None:
+        if self.folder is None:
             if self.executable is None and self.needed:
                 return EngineRun(failure="semgrep was not found: install it (`pip install "
                                          "semgrep`) or name it in settings.semgrep / GITMON_SEMGREP")
@@ -117,20 +129,54 @@ class SemgrepJob:
                 run = _collect(outcome, self.names, self.ids)
                 run.entry = " ".join(("semgrep scan", *entry))
                 return run
-            if not self.entries:
+            # A timeout ends the job: the fallback would only spend the limit a second time.
+            if not self.entries or self._timed_out(outcome):
                 return EngineRun(failure=outcome)
-            self.failure = self._start()    # fall back to the next entry
+            self.failure = self._start()    # fall back to the next entry, in the time left
+
+    def _timed_out(self, outcome: str) -> bool:
+        return outcome.startswith("semgrep timed out")
 
     def _outcome(self) -> dict[str, Any] | str:
         assert self.proc is not None
-        left = max(self.timeout - (time.monotonic() - self.started), 0.01)
+        exited_at: float | None = None
+        while True:
+            now = time.monotonic()
+            if now >= self.deadline:
+                self._kill_group()
+                self._drain()
+                return f"semgrep timed out after {self.timeout:g}s (settings.semgrep_timeout)"
+            if exited_at is not None and now - exited_at >= STRAGGLER_GRACE:
+                self._kill_group()      # its children hold the pipes: the answer is in
+                stdout, stderr = self._drain()
+                break
+            try:
+                stdout, stderr = self.proc.communicate(
+                    timeout=min(self.deadline - now, STRAGGLER_GRACE))
+                break
+            except subprocess.TimeoutExpired:
+                if exited_at is None and self.proc.poll() is not None:
+                    exited_at = time.monotonic()
+        return _parse(self.proc.returncode, stdout, stderr)
+
+    def _kill_group(self) -> None:
+        assert self.proc is not None
+        with contextlib.suppress(OSError):       # else the whole group is gone already
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+    def _drain(self) -> tuple[bytes, bytes]:
+        """What the killed group wrote; a process that left the group may hold the pipes."""
+        assert self.proc is not None
         try:
-            stdout, stderr = self.proc.communicate(timeout=left)
+            stdout, stderr = self.proc.communicate(timeout=STRAGGLER_GRACE)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.proc.communicate()
-            return f"semgrep timed out after {self.timeout:g}s (settings.semgrep_timeout)"
-        return _parse(self.proc.returncode, stdout, stderr)
+            for pipe in (self.proc.stdout, self.proc.stderr):
+                if pipe is not None:
+                    pipe.close()
+            self.proc.wait()
+            return b"", b""
+        return stdout or b"", stderr or b""
 
 
 def _write_tree(src: Path, contents: Mapping[str, bytes]) -> dict[str, str]:
