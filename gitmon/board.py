@@ -7,7 +7,6 @@ once, from its record, by its id.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +65,7 @@ def _from_ledger(base: Path, entry: dict[str, Any]) -> Seen:
                 entry.get("head") if kind in ("commit", "range") else None,
                 str(entry.get("verdict")), dict(entry.get("areas") or {}),
                 dict(entry.get("reviewers") or {}))
-    record = _record(base, entry)
+    record = records.read_record(base, entry)
     for f in record.get("findings", []) if record else []:
         brief = {k: f.get(k) for k in ("rule", "area", "reviewer", "severity", "fingerprint",
                                        "path", "line")}
@@ -76,13 +75,6 @@ def _from_ledger(base: Path, entry: dict[str, Any]) -> Seen:
             item.findings.append({**brief, "baselined": bool(f.get("baselined")), "count": 1})
     return item
 
-
-def _record(base: Path, entry: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        data = json.loads((base / str(entry.get("record"))).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _from_note(line: dict[str, Any]) -> Seen:

@@ -197,6 +197,15 @@ def _ledger_line(record: dict[str, Any], base: Path, path: Path) -> str:
     return json.dumps(summary, ensure_ascii=False) + "\n"
 
 
+def read_record(base: Path, entry: dict[str, Any]) -> dict[str, Any] | None:
+    """The record a ledger line points to, or None when it is gone or does not parse."""
+    try:
+        data = json.loads((base / str(entry.get("record"))).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def read_ledger(base: Path) -> list[dict[str, Any]]:
     try:
         lines = (base / "ledger.jsonl").read_text(encoding="utf-8").splitlines()

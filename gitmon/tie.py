@@ -9,11 +9,10 @@ routed nothing, and routing depends on paths only, so it ties when the paths are
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from gitmon import gitio, notes
+from gitmon import gitio, notes, records
 
 LOOK_BACK = 20   # staged records on HEAD's parent worth opening, newest first
 
@@ -28,7 +27,7 @@ def staged_for_head(root: Path, base: Path, ledger: list[dict[str, Any]],
     tree = gitio.run(root, "rev-parse", f"{head}^{{tree}}").decode().strip()
     paths: set[str] | None = None
     for entry in found[:LOOK_BACK]:
-        record = _load(base, entry)
+        record = records.read_record(base, entry)
         if record is None:
             continue
         change = record.get("change", {})
@@ -44,13 +43,6 @@ def staged_for_head(root: Path, base: Path, ledger: list[dict[str, Any]],
             return entry, record
     return None
 
-
-def _load(base: Path, entry: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        data = json.loads((base / str(entry.get("record"))).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _changed(root: Path, head: str, parent: str | None) -> set[str]:

@@ -54,27 +54,37 @@ def test_action_and_workflows_pass_zizmor() -> None:
         assert all(len(pin.split("@")[1]) == 40 for pin in pins), pins
 
 
+def review_step() -> dict[str, Any]:
+    return next(s for s in action()["runs"]["steps"] if s.get("id") == "gitmon")
+
+
+def run_step(repo: GitRepo, tmp_path: Path, step: dict[str, Any], env: dict[str, str],
+             **extra: str) -> tuple[Path, dict[str, str]]:
+    """Run the step's own script with bash as the runner does (gitmon --fail-on never):
+    the runner's temp folder and the step's outputs."""
+    runner_temp = tmp_path / "runner"
+    (runner_temp / "gitmon-venv" / "bin").mkdir(parents=True)
+    (runner_temp / "gitmon-venv" / "bin" / "gitmon").symlink_to(Path(sys.executable).parent / "gitmon")
+    outputs = tmp_path / "output"
+    full = dict(os.environ, RUNNER_TEMP=str(runner_temp), GITHUB_OUTPUT=str(outputs), **env,
+                **extra)
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                          cwd=repo.path, env=full, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return runner_temp, dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+
+
 def test_review_step_passes_inputs_and_sets_the_outputs(repo: GitRepo, tmp_path: Path) -> None:
     """Run the step's own script with bash as the runner does, inputs given as the runner gives them."""
     base = repo.head()
     repo.write("src/retry/client.py", TOKEN_LOG)
     head = repo.commit("retry client")
-    step = next(s for s in action()["runs"]["steps"] if s.get("id") == "gitmon")
-    runner_temp = tmp_path / "runner"
-    (runner_temp / "gitmon-venv" / "bin").mkdir(parents=True)
-    (runner_temp / "gitmon-venv" / "bin" / "gitmon").symlink_to(Path(sys.executable).parent / "gitmon")
-    outputs = tmp_path / "output"
     inputs = {"policy": "", "fail-on": "never", "filter": "", "sarif-file": "out dir/g.sarif",
               "json-output": "", "markdown-output": "out dir/g.md", "base": base, "head": head}
-    env = dict(os.environ, RUNNER_TEMP=str(runner_temp), GITHUB_OUTPUT=str(outputs),
-               GITHUB_ACTIONS="true")
-    for key, expr in step["env"].items():
-        name = expr.removeprefix("${{ inputs.").removesuffix(" }}")
-        env[key] = inputs[name]
-    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                          cwd=repo.path, env=env, capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr   # --fail-on never reached gitmon
-    values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    step = review_step()
+    env = {key: inputs[expr.removeprefix("${{ inputs.").removesuffix(" }}")]
+           for key, expr in step["env"].items()}
+    runner_temp, values = run_step(repo, tmp_path, step, env, GITHUB_ACTIONS="true")
     assert set(values) == set(action()["outputs"])
     assert values["verdict"] == "pass"
     assert values["sarif"] == str(repo.path / "out dir" / "g.sarif")
@@ -88,17 +98,8 @@ def test_without_sarif_file_the_artifacts_go_to_runner_temp(repo: GitRepo, tmp_p
     base = repo.head()
     repo.write("src/retry/client.py", TOKEN_LOG)
     head = repo.commit("retry client")
-    step = next(s for s in action()["runs"]["steps"] if s.get("id") == "gitmon")
-    runner_temp = tmp_path / "runner"
-    (runner_temp / "gitmon-venv" / "bin").mkdir(parents=True)
-    (runner_temp / "gitmon-venv" / "bin" / "gitmon").symlink_to(Path(sys.executable).parent / "gitmon")
-    outputs = tmp_path / "output"
-    env = dict(os.environ, RUNNER_TEMP=str(runner_temp), GITHUB_OUTPUT=str(outputs),
-               GITMON_BASE=base, GITMON_HEAD=head, GITMON_FAIL_ON="never")
-    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                          cwd=repo.path, env=env, capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    env = {"GITMON_BASE": base, "GITMON_HEAD": head, "GITMON_FAIL_ON": "never"}
+    runner_temp, values = run_step(repo, tmp_path, review_step(), env)
     assert values["sarif"] == str(runner_temp / "gitmon.sarif")
     assert json.loads(Path(values["sarif"]).read_text())["runs"][0]["results"]
     assert repo.git("status", "--porcelain", "--ignored") == ""      # nothing in the checkout
