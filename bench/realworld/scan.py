@@ -22,7 +22,8 @@ from typing import Any
 
 from corpus import CorpusError, git
 
-ROOT = Path(__file__).resolve().parents[2]
+# GITMON_CORPUS_CODE: measure another checkout (e.g. a trial merge) with this corpus
+ROOT = Path(os.environ.get("GITMON_CORPUS_CODE") or Path(__file__).resolve().parents[2])
 POLICY = ROOT / "gitmon" / "default_policy.yml"
 IDENTITY = {"GIT_AUTHOR_NAME": "corpus", "GIT_AUTHOR_EMAIL": "corpus@gitmon.invalid",
             "GIT_COMMITTER_NAME": "corpus", "GIT_COMMITTER_EMAIL": "corpus@gitmon.invalid"}
