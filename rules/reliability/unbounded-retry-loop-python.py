@@ -173,3 +173,34 @@ def wait_for_server_bounded(sock, host_name, port, max_retries=5):
             raise ValueError("server is not available")
         trial += 1
         time.sleep(1)
+
+
+# metaflow-service before 01e89fa (issue #26): the inner loop never advances `i`,
+# so `retries - i < 1` never becomes true and the connect is retried forever
+async def init_pool(self, dsn, retries=3):
+    for i in range(retries):
+        # ruleid: reliability-unbounded-retry-loop-python
+        while True:
+            try:
+                self.pool = await aiopg.create_pool(dsn)
+            except Exception as e:
+                if retries - i < 1:
+                    raise e
+                time.sleep(1)
+                continue
+            break
+
+
+async def init_pool_counted(self, dsn, retries=3):
+    attempt = 0
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            self.pool = await aiopg.create_pool(dsn)
+        except Exception as e:
+            attempt += 1
+            if attempt == retries:
+                raise e
+            time.sleep(1)
+            continue
+        break
