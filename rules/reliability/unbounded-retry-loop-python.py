@@ -204,3 +204,29 @@ async def init_pool_counted(self, dsn, retries=3):
             time.sleep(1)
             continue
         break
+
+
+# the give-up test sits in an elif, or under a with block
+def retry_until_deadline_elif(call, deadline):
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return call()
+        except OSError as e:
+            if isinstance(e, PermissionError):
+                time.sleep(1)
+            elif time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def retry_until_stopped(call, stop, lock):
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return call()
+        except OSError:
+            with lock:
+                if stop.is_set():
+                    raise
+            time.sleep(1)
