@@ -64,6 +64,7 @@ def scan_group(group: str, state: dict[str, Any]) -> list[str]:
                                            "pending": sorted(set(notes))}
         state["findings"] = [f for f in state["findings"] if f["project"] != project.name]
         state["findings"] += found
+        _save(RESULTS / "findings.json", state)      # an interrupted run keeps what it did
         print(f"  {group}/{project.name}: {len(report.unique(found))} finding(s), "
               f"{len(set(notes))} pending note(s), {time.monotonic() - started:.0f}s")
     return problems
