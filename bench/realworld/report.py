@@ -74,7 +74,7 @@ def triage_lines(findings: dict[str, dict[str, Any]], labels: dict[str, Any]) ->
     for f in order:
         label = labels.get(f["key"], {})
         where = f"`{f['path']}:{f['line']}`" + (f" @{f['commit'][:8]}" if f["origin"] == "audit"
-                                                 else "")
+                                                 else f" ({f['origin']})")
         reason = label.get("reason", "").replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {f['key']} | {f['project']} | {where} | {f['rule']} "
                      f"| {label.get('verdict', 'UNTRIAGED')} | {reason} |")

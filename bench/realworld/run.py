@@ -43,6 +43,8 @@ def _save(path: Path, data: Any) -> None:
 def scan_project(project: corpus.Project) -> tuple[list[dict[str, Any]], list[str]]:
     tree = corpus.source_tree(project)
     findings, notes = scan.check_tree(project.name, tree)
+    more, more_notes = scan.check_tree(project.name, tree, every_file=True)
+    findings, notes = findings + more, notes + more_notes
     if project.kind == "git" and project.slice:
         more, more_notes = scan.audit_slice(project.name, corpus.mirror(project.repo),
                                             project.slice)

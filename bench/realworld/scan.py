@@ -36,8 +36,8 @@ def _env() -> dict[str, str]:
     return env
 
 
-def gitmon(*args: str, cwd: Path) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "gitmon", *args, "--policy", str(POLICY), "--format", "json"]
+def gitmon(*args: str, cwd: Path, policy: Path = POLICY) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "gitmon", *args, "--policy", str(policy), "--format", "json"]
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=_env(), timeout=3600)
     if proc.returncode not in (0, 1, 3) or not proc.stdout.strip():
         raise CorpusError(f"gitmon {' '.join(args)} in {cwd}: exit {proc.returncode}: "
@@ -85,7 +85,7 @@ def flatten(project: str, origin: str, record: dict[str, Any]) -> list[dict[str,
     for f in record.get("findings", []):
         if f.get("suppressed") or f.get("baselined"):
             continue
-        if origin == "files" and f["rule"] in CHANGE_CHECKS:
+        if origin != "audit" and f["rule"] in CHANGE_CHECKS:
             continue
         out.append({"key": finding_key(project, f), "project": project, "origin": origin,
                     "commit": record.get("change", {}).get("head", ""), "path": f["path"],
@@ -99,13 +99,28 @@ def pending(project: str, record: dict[str, Any]) -> list[str]:
             for name, r in record.get("reviewers", {}).items() if r.get("status") == "pending"]
 
 
-def check_tree(project: str, tree: Path) -> tuple[list[dict[str, Any]], list[str]]:
+def every_file_policy(into: Path) -> Path:
+    """The default policy with one more area that sends EVERY file to every reviewer:
+    each rule's precision on all real code, not only on what routing picks."""
+    text = POLICY.read_text().replace("areas:\n", "areas:\n  every-file:\n    paths: [\"**\"]\n"
+                                      "    reviewers: [security, reliability, production, "
+                                      "deployment]\n", 1)
+    path = into / "every-file-policy.yml"
+    path.write_text(text)
+    return path
+
+
+def check_tree(project: str, tree: Path, every_file: bool = False
+               ) -> tuple[list[dict[str, Any]], list[str]]:
     """Every file of tree added at once, every finding anywhere in it."""
     with scratch("files") as tmp:
         repo = tmp / "repo"
         commit_files(repo, tree)
-        record = gitmon("check", "--commit", "HEAD", "--filter", "file", "--no-record", cwd=repo)
-    return flatten(project, "files", record), pending(project, record)
+        policy = every_file_policy(tmp) if every_file else POLICY
+        record = gitmon("check", "--commit", "HEAD", "--filter", "file", "--no-record",
+                        cwd=repo, policy=policy)
+    origin = "every-file" if every_file else "files"
+    return flatten(project, origin, record), pending(project, record)
 
 
 def audit_slice(project: str, mirror: Path, spec: str) -> tuple[list[dict[str, Any]], list[str]]:
