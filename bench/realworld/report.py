@@ -60,11 +60,13 @@ def reviewer_table(findings: dict[str, dict[str, Any]], labels: dict[str, Any],
 
 
 def recall_lines(cases: list[dict[str, Any]]) -> list[str]:
-    lines = ["| project | fix commit | path | expected rule | caught | reported |",
-             "|---|---|---|---|---|---|"]
+    # reviewer status "skipped": the default policy did not route the file to it at all
+    lines = ["| project | fix commit | path | expected rule | caught | reviewer status | reported |",
+             "|---|---|---|---|---|---|---|"]
     for c in cases:
         lines.append(f"| {c['project']} | {c['fix_commit'][:10]} | `{c['path']}` | {c['rule']} "
-                     f"| {'yes' if c['caught'] else 'NO'} | {', '.join(c['reported']) or '-'} |")
+                     f"| {'yes' if c['caught'] else 'NO'} | {c.get('reviewer_status', '-')} "
+                     f"| {', '.join(c['reported']) or '-'} |")
     return lines
 
 
