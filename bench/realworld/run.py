@@ -52,9 +52,11 @@ def scan_project(project: corpus.Project) -> tuple[list[dict[str, Any]], list[st
     return findings, notes
 
 
-def scan_group(group: str, state: dict[str, Any]) -> list[str]:
+def scan_group(group: str, state: dict[str, Any], names: list[str] | None = None) -> list[str]:
     problems = []
     for project in corpus.load_projects(group):
+        if names and project.name not in names:
+            continue
         started = time.monotonic()
         try:
             found, notes = scan_project(project)
@@ -120,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", metavar="GROUP",
                         help="scan only this group (repeatable); other results are kept")
+    parser.add_argument("--project", action="append", metavar="NAME",
+                        help="rescan only this project of the chosen groups (repeatable)")
     parser.add_argument("--report", action="store_true", help="re-render only, scan nothing")
     parser.add_argument("--no-recall", action="store_true", help="skip the recall cases")
     args = parser.parse_args(argv)
@@ -134,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report:
         for group in chosen:
             if group in every:
-                problems += scan_group(group, state)
+                problems += scan_group(group, state, args.project)
             if not args.no_recall:
                 problems += recall_group(group, cases)
         _save(RESULTS / "findings.json", state)
