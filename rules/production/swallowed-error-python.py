@@ -72,3 +72,28 @@ class Conn:
             self.sock.close()
         except Exception:
             pass
+
+
+# urllib3 util/connection.py: an IPv6 capability probe; the exception is the answer
+def _has_ipv6(host):
+    sock = None
+    has_ipv6 = False
+    # ok: production-swallowed-error-python
+    try:
+        sock = socket.socket(socket.AF_INET6)
+        sock.bind((host, 0))
+        has_ipv6 = True
+    except Exception:
+        pass
+    return has_ipv6
+
+
+# aiohttp worker.py: the whole serving loop's crash disappears
+async def _run(self, server):
+    # ruleid: production-swallowed-error-python
+    try:
+        while self.alive:
+            self.notify()
+            await asyncio.sleep(1.0)
+    except Exception:
+        pass

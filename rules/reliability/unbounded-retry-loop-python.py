@@ -1,4 +1,5 @@
 import time
+import logging
 
 import requests
 
@@ -119,3 +120,113 @@ def poll_budget_as(client, attempts=3):
             attempts -= 1
             if not attempts:
                 raise RuntimeError("poll failed") from exc
+
+
+# backoff/_sync.py (litl/backoff): the failure path re-raises once the attempt
+# budget, the deadline or the give-up predicate says so
+def retry_like_backoff(target, exception, giveup, max_tries_, max_time_, wait):
+    tries = 0
+    start = time.monotonic()
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        tries += 1
+        elapsed = time.monotonic() - start
+        try:
+            ret = target()
+        except exception as e:
+            max_tries_exceeded = tries == max_tries_
+            max_time_exceeded = max_time_ is not None and elapsed >= max_time_
+            if giveup(e) or max_tries_exceeded or max_time_exceeded:
+                raise
+            time.sleep(next(wait))
+        else:
+            return ret
+
+
+# a backoff policy's stop sentinel ends the loop
+def retry_until_policy_stops(call, policy):
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return call()
+        except ConnectionError as exc:
+            delay = policy.next_delay()
+            if delay is None:
+                raise RuntimeError("gave up") from exc
+            time.sleep(delay)
+
+
+# stanford-corenlp before PR #46: waited forever for a server that never came up
+def wait_for_server(sock, host_name, port):
+    # ruleid: reliability-unbounded-retry-loop-python
+    while sock.connect_ex((host_name, port)):
+        logging.info("Waiting until the server is available.")
+        time.sleep(1)
+
+
+# the fix: a bounded wait
+def wait_for_server_bounded(sock, host_name, port, max_retries=5):
+    trial = 1
+    # ok: reliability-unbounded-retry-loop-python
+    while sock.connect_ex((host_name, port)):
+        if trial > max_retries:
+            raise ValueError("server is not available")
+        trial += 1
+        time.sleep(1)
+
+
+# metaflow-service before 01e89fa (issue #26): the inner loop never advances `i`,
+# so `retries - i < 1` never becomes true and the connect is retried forever
+async def init_pool(self, dsn, retries=3):
+    for i in range(retries):
+        # ruleid: reliability-unbounded-retry-loop-python
+        while True:
+            try:
+                self.pool = await aiopg.create_pool(dsn)
+            except Exception as e:
+                if retries - i < 1:
+                    raise e
+                time.sleep(1)
+                continue
+            break
+
+
+async def init_pool_counted(self, dsn, retries=3):
+    attempt = 0
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            self.pool = await aiopg.create_pool(dsn)
+        except Exception as e:
+            attempt += 1
+            if attempt == retries:
+                raise e
+            time.sleep(1)
+            continue
+        break
+
+
+# the give-up test sits in an elif, or under a with block
+def retry_until_deadline_elif(call, deadline):
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return call()
+        except OSError as e:
+            if isinstance(e, PermissionError):
+                time.sleep(1)
+            elif time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def retry_until_stopped(call, stop, lock):
+    # ok: reliability-unbounded-retry-loop-python
+    while True:
+        try:
+            return call()
+        except OSError:
+            with lock:
+                if stop.is_set():
+                    raise
+            time.sleep(1)

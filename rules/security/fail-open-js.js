@@ -79,3 +79,25 @@ function parseBody(req, res, next) {
     next();
   }
 }
+
+// rate-limiter-flexible's ExpressBruteFlexible: the rejection of the free limiter
+// is the normal path into the penalty logic; next() runs only after the penalty
+// was applied, inside a later promise
+function bruteMiddleware(req, res, next) {
+  this.freeLimiter.consume(key)
+    .then(() => {
+      next();
+    })
+    .catch(() => {
+      Promise.all([this.blockLimiter.get(key), this.counterLimiter.get(key)])
+        .then(([blockRes]) => {
+          if (blockRes === null) {
+            this.blockLimiter.penalty(key, 1)
+              .then(() => {
+                // ok: security-fail-open-js
+                next();
+              });
+          }
+        });
+    });
+}

@@ -15,3 +15,21 @@ export async function middlewareSafe(request: NextRequest): Promise<NextResponse
   const { success } = await ratelimit.limit(request.ip ?? "anonymous");
   return success ? NextResponse.next() : new NextResponse("Too Many Requests", { status: 429 });
 }
+
+// lion-reader #983 (before the fix): the per-IP key was the first X-Forwarded-For hop
+export function getClientIdentifier(userId: string | null, headers: Headers): string {
+  if (userId) {
+    return `user:${userId}`;
+  }
+  // ruleid: security-rate-limit-spoofable-key-js
+  const forwardedFor = headers.get("x-forwarded-for");
+  if (forwardedFor) {
+    return `ip:${forwardedFor.split(",")[0].trim()}`;
+  }
+  return "ip:unknown";
+}
+
+export function getClientAddressForLogs(headers: Headers): string {
+  // ok: security-rate-limit-spoofable-key-js
+  return headers.get("x-forwarded-for") ?? "unknown";
+}

@@ -48,3 +48,23 @@ def log_origin():
     # not a limiter key: only logged
     # ok: security-rate-limit-spoofable-key-python
     app.logger.info("origin %s", request.headers.get("X-Forwarded-For"))
+
+
+# flask-limiter before 514fe06 (issue #41): the key helper trusted the client's own
+# X-Forwarded-For chain
+def get_ipaddr():
+    if request.access_route:
+        # ruleid: security-rate-limit-spoofable-key-python
+        return request.access_route[0]
+    else:
+        return request.remote_addr or "127.0.0.1"
+
+
+def get_remote_address():
+    # ok: security-rate-limit-spoofable-key-python
+    return request.remote_addr or "127.0.0.1"
+
+
+def describe_request_for_logs():
+    # ok: security-rate-limit-spoofable-key-python
+    return request.headers.get("X-Forwarded-For", "")

@@ -57,3 +57,18 @@ def near_misses(resp, out, self):
     print(self.headers, file=out)
     # ok: security-secret-logged-python
     log.debug("response headers %s", resp.headers)
+
+
+# aiohttp formdata.py: a multipart part's own headers in a TypeError for the caller
+def serialize_part(value, headers):
+    try:
+        return payload.get_payload(value, headers=headers)
+    except LookupError as exc:
+        # ok: security-secret-logged-python
+        raise TypeError("Can not serialize value type: %r\n headers: %r" % (type(value), headers)) from exc
+
+
+# aiohttp examples/logging_middleware.py: every request header, Authorization included
+async def log_request(request):
+    # ruleid: security-secret-logged-python
+    _LOGGER.debug("[REQUEST HEADERS] %s", request.headers)
