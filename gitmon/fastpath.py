@@ -47,7 +47,9 @@ def try_fast(args: list[str]) -> int | None:
 
     root = os.getcwd()
     explicit = opts.get("--policy")
-    explicit = explicit if isinstance(explicit, str) and explicit else None
+    if explicit == "":
+        return None   # `--policy ''` names no file: the full path says so
+    explicit = explicit if isinstance(explicit, str) else None
     source = fastroute.policy_source(root, explicit)
     if source is None:
         return None

@@ -87,6 +87,8 @@ def policy_source(root: str, explicit: str | None) -> tuple[str, str] | None:
     if not explicit:
         here = os.path.dirname(os.path.abspath(__file__))
         candidates.append(("<built-in default policy>", os.path.join(here, "default_policy.yml")))
+    if not explicit and os.path.lexists(candidates[0][1]) and not os.path.isfile(candidates[0][1]):
+        return None   # a gitmon.yml that is a folder or a dangling link: the full path refuses it
     for origin, path in candidates:
         if origin and path and os.path.isfile(path):
             try:

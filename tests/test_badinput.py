@@ -166,3 +166,13 @@ def test_records_folder_that_is_a_file_is_named_at_load(repo: GitRepo) -> None:
 def test_policy_path_that_is_a_folder_is_not_silently_the_default(repo: GitRepo) -> None:
     repo.write("gitmon.yml/inner.yml", "version: 1\n")
     _assert_clean_usage_error(repo.gitmon("route"), "gitmon.yml is not a file")
+
+
+def test_the_hooks_fast_path_and_the_full_path_agree_on_odd_policy_options(repo: GitRepo) -> None:
+    """Nothing staged in a watched area: the hook's fast path answers, unless the policy
+    option or file is one the full path refuses - then it must refuse it the same way."""
+    repo.write("notes.md", "x\n")
+    repo.git("add", "notes.md")
+    _assert_clean_usage_error(repo.gitmon("check", "--staged", "--policy", ""), "--policy")
+    (repo.path / "gitmon.yml").mkdir()
+    _assert_clean_usage_error(repo.gitmon("check", "--staged"), "gitmon.yml is not a file")
