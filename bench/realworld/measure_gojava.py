@@ -31,6 +31,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from scan import commit_files
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CACHE = HERE / ".cache"
@@ -131,16 +133,7 @@ def gitmon(args: list[str], cwd: Path) -> dict[str, Any]:
 def fresh_repo(tmp: Path, files: Path | dict[str, bytes]) -> Path:
     """A repo whose HEAD adds `files` (a tree, or path -> content) onto an empty root."""
     repo = tmp / "repo"
-    run(["git", "init", "-q", str(repo)])
-    run(["git", "commit", "-q", "--allow-empty", "-m", "root"], cwd=repo)
-    if isinstance(files, Path):
-        shutil.copytree(files, repo, symlinks=True, dirs_exist_ok=True)
-    else:
-        for rel, data in files.items():
-            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-            (repo / rel).write_bytes(data)
-    run(["git", "add", "-A", "-f"], cwd=repo)
-    run(["git", "commit", "-q", "--no-verify", "-m", "corpus"], cwd=repo)
+    commit_files(repo, files)     # the runner's own, so both measures build repos alike
     return repo
 
 
