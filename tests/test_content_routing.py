@@ -68,6 +68,17 @@ def test_route_shows_content_matched_files_apart_with_their_signal(repo: GitRepo
      "js-rate-limit"),
     ("web/c.mjs", 'import CircuitBreaker from "opossum";\n', "reliability", "js-resilience"),
     ("anywhere/app.yml", "kind: StatefulSet\n", "deployment", "k8s-workload"),
+    # hand-written retries and the spoofable client address (real misses: veil-js d8abd0f,
+    # stanford-corenlp f2b53ac, ulule/limiter 34153c3, fastify-rate-limit ee4992e)
+    ("src/Veil.ts", "class Veil {\n  async retry<T>(func: () => Promise<T>) {\n", "retry",
+     "retry-function"),
+    ("pkg/client.go", "func (c *Client) retryRequest(ctx context.Context) error {\n", "retry",
+     "retry-function"),
+    ("lib/corenlp.py", "while sock.connect_ex((host, port)):\n    time.sleep(1)\n", "retry",
+     "sleep-loop"),
+    ("utils.go", 'ip := r.Header.Get("X-Forwarded-For")\n', "rate-limit", "forwarded-client-ip"),
+    ("index.js", "var ip = req.headers['X-Forwarded-For'] || req.ip\n", "rate-limit",
+     "forwarded-client-ip"),
 ])
 def test_default_signals_claim_each_language(path: str, text: str, area: str, signal: str) -> None:
     policy = parse_policy(default_policy_text(), "default")
