@@ -13,7 +13,7 @@ from gitmon.redact import redact, redact_code, redact_message
 from gitmon.suppression import FileMarkers
 
 if TYPE_CHECKING:
-    from gitmon.engines.semgrep import Match
+    from gitmon.engines.output import Match
 
 M = TypeVar("M", bound="Match")
 
