@@ -169,7 +169,7 @@ def _result(rule: str, path: str, line: int, end: int, message: str) -> dict[str
 
 def outputs(s: Sample) -> dict[str, str]:
     """Every text gitmon would write for this sample: cache, record and each format."""
-    from gitmon.engines.semgrep import _collect
+    from gitmon.engines.output import collect as _collect
     from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code, redact_matches
     from gitmon.policy import Severity
     from gitmon.reports import markdown, renderer

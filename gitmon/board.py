@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitmon import gitio, notes, records
+from gitmon import counting, gitio, notes, records
 
 
 @dataclass
@@ -69,10 +69,11 @@ def _from_ledger(base: Path, entry: dict[str, Any]) -> Seen:
     for f in record.get("findings", []) if record else []:
         brief = {k: f.get(k) for k in ("rule", "area", "reviewer", "severity", "fingerprint",
                                        "path", "line")}
-        if f.get("suppressed"):
+        why = counting.state(f)
+        if why == "suppressed":
             item.suppressions.append({**brief, "reason": f.get("suppression") or ""})
         else:
-            item.findings.append({**brief, "baselined": bool(f.get("baselined")), "count": 1})
+            item.findings.append({**brief, "baselined": why == "baselined", "count": 1})
     return item
 
 

@@ -7,12 +7,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
+from gitmon.counting import decides
 from gitmon.policy import Severity
 from gitmon.redact import redact, redact_code, redact_message
 from gitmon.suppression import FileMarkers
 
 if TYPE_CHECKING:
-    from gitmon.engines.semgrep import Match
+    from gitmon.engines.output import Match
 
 M = TypeVar("M", bound="Match")
 
@@ -39,7 +40,7 @@ class Finding:
 
     @property
     def counts(self) -> bool:
-        return not (self.suppressed or self.baselined)
+        return decides(self.suppressed, self.baselined)
 
     def _message(self) -> str:
         # semgrep fills a message with matched code; a built-in check writes its own words
@@ -63,6 +64,7 @@ class Finding:
             data["suppression"] = f"({self.suppression_problem}: not applied)"
             data["suppression_problem"] = self.suppression_problem
         data["baselined"] = self.baselined
+        data["counts"] = self.counts
         return data
 
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gitmon import gitio
+from gitmon import counting, gitio
 from gitmon.errors import GitError
 
 REF = "refs/notes/gitmon"
@@ -27,16 +27,10 @@ STRATEGY = "cat_sort_uniq"
 def line(record: dict[str, Any], commit: str, tied: bool = False) -> dict[str, Any]:
     """The note line of a record about `commit` (tied: a review of the index it became)."""
     counted: dict[tuple[str, str, str, str, str], int] = {}
-    suppressed = baselined = 0
-    for f in record.get("findings", []):
-        if f.get("suppressed"):
-            suppressed += 1
-            continue
-        if f.get("baselined"):
-            baselined += 1
-            continue
+    for f in counting.counted(record):
         key = (f["area"] or "", f["reviewer"], f["rule"], f["severity"], f["fingerprint"])
         counted[key] = counted.get(key, 0) + 1
+    tally = counting.tally(record)
     out = {
         "v": VERSION, "commit": commit, "source": record["source"], "id": record["id"],
         "at": record["finished_at"], "kind": record["change"]["kind"], "tied": tied,
@@ -47,7 +41,7 @@ def line(record: dict[str, Any], commit: str, tied: bool = False) -> dict[str, A
                       for r, v in record.get("reviewers", {}).items()},
         "findings": [{"area": k[0], "reviewer": k[1], "rule": k[2], "severity": k[3],
                       "fingerprint": k[4], "count": n} for k, n in sorted(counted.items())],
-        "suppressed": suppressed, "baselined": baselined,
+        "suppressed": tally["suppressed"], "baselined": tally["baselined"],
     }
     if record.get("rules_digest"):
         out["rules_digest"] = record["rules_digest"]

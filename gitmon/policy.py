@@ -18,6 +18,7 @@ import pathspec
 import yaml
 
 from gitmon import globs, signals, yamlio
+from gitmon.engines.check_ids import MODULES as CHECK_IDS
 from gitmon.errors import PolicyError
 
 POLICY_FILE = "gitmon.yml"
@@ -305,8 +306,6 @@ class _Validator:
         return Reviewer(name, title, tuple(rules), tuple(checks), BLOCK_LEVELS[block_on], tests)
 
     def checks(self, node: yaml.Node, trail: str) -> list[CheckSpec]:
-        from gitmon.engines.builtin import CHECKS
-
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(node, trail, f"expected a list, got {_kind(node)}",
                             "write a list of check ids, e.g. [unsafe-config]")
@@ -323,9 +322,9 @@ class _Validator:
                 options.pop("id")
             else:
                 id_node, check_id, options = item, str(self.scalar(item, sub, str)), {}
-            if check_id not in CHECKS:
-                close = difflib.get_close_matches(check_id, list(CHECKS), n=1)
-                hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(CHECKS)}"
+            if check_id not in CHECK_IDS:
+                close = difflib.get_close_matches(check_id, list(CHECK_IDS), n=1)
+                hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(CHECK_IDS)}"
                 raise self.fail(id_node, sub, f"unknown check `{check_id}`", hint)
             out.append(CheckSpec(check_id, options))
         return out

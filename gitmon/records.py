@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from gitmon import __version__, fsio
+from gitmon import __version__, counting, fsio
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:       # the hook's fast path writes records without loading the engine
@@ -191,7 +191,7 @@ def _ledger_line(record: dict[str, Any], base: Path, path: Path) -> str:
         "degraded": record["degraded"] is not None,
         "areas": {a: v["reviewers"] for a, v in record["areas"].items()},
         "reviewers": {r: v["status"] for r, v in record["reviewers"].items()},
-        "findings": len([f for f in record["findings"] if not f["suppressed"]]),
+        "findings": len(counting.counted(record)),
         "record": str(path.relative_to(base)),
     }
     return json.dumps(summary, ensure_ascii=False) + "\n"

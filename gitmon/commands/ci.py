@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gitmon import baseline as baseline_file
-from gitmon import ci_event, fsio, gitio
+from gitmon import ci_event, counting, fsio, gitio
 from gitmon.ci_event import FIX_SHALLOW, Skip, Target
 from gitmon.commands.check import execute, write_outputs
 from gitmon.errors import FatalError, GitError, PolicyError, UsageError
@@ -175,8 +175,7 @@ def _report(data: dict[str, Any], fmt: str, files: dict[str, str], env: Mapping[
     shown = {"Record": str(data.get("record_path") or ""), "SARIF": files.get("sarif", ""),
              "JSON": files.get("json", ""), "Markdown": files.get("markdown", "")}
     _summary(env, data, notes.cut, {k: v for k, v in shown.items() if v})
-    count = sum(1 for f in data["findings"] if not (f["suppressed"] or f.get("baselined")))
-    _outputs(env, {"verdict": str(data["verdict"]), "findings": str(count),
+    _outputs(env, {"verdict": str(data["verdict"]), "findings": str(len(counting.counted(data))),
                    "record": shown["Record"], "sarif": shown["SARIF"]})
 
 

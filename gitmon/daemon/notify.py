@@ -13,6 +13,8 @@ import threading
 from collections import Counter
 from typing import Any
 
+from gitmon import counting
+
 MARKS = {"passed": "✓", "failed": "✗", "pending": "…", "skipped": "-"}
 NOTIFY_TIMEOUT = 10.0
 
@@ -23,7 +25,7 @@ def lines(data: dict[str, Any], label: str) -> list[str]:
     for name, rev in data["reviewers"].items():
         if not rev["files"]:
             continue
-        mine = [f for f in data["findings"] if f["reviewer"] == name and not f["suppressed"]]
+        mine = [f for f in counting.counted(data) if f["reviewer"] == name]
         area = (mine[0]["area"] if mine else None) or _area_of(data, name)
         out.append(f"{area}: {name} {MARKS.get(rev['status'], '?')} "
                    f"{_detail(rev, mine)}  [{label}]")

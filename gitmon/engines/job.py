@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from gitmon.engines import scratch
 
 if TYPE_CHECKING:
-    from gitmon.engines.semgrep import EngineRun
+    from gitmon.engines.output import EngineRun
 
 BASE_ARGS = ("--metrics=off", "--disable-version-check", "--json", "--no-git-ignore",
              "--disable-nosem", "--max-target-bytes=0", "--quiet")
@@ -115,7 +115,7 @@ class SemgrepJob:
 
     def _wait(self) -> EngineRun:
         # imported here: the job starts before the dataclasses of the results are loaded
-        from gitmon.engines.semgrep import EngineRun, _collect
+        from gitmon.engines.output import EngineRun, collect
 
         if self.folder is None:
             if self.executable is None and self.needed:
@@ -126,7 +126,7 @@ class SemgrepJob:
             entry = self.entries.pop(0)
             outcome = self.failure or self._outcome()
             if not isinstance(outcome, str):
-                run = _collect(outcome, self.names, self.ids)
+                run = collect(outcome, self.names, self.ids)
                 run.entry = " ".join(("semgrep scan", *entry))
                 return run
             # A timeout ends the job: the fallback would only spend the limit a second time.

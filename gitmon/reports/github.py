@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from gitmon import counting
 from gitmon.redact import redact
 from gitmon.reports import marker_note
 
@@ -46,7 +47,7 @@ def annotate(record: dict[str, Any], prefix: str = "") -> Annotations:
 
     prefix: the repository's folder within GITHUB_WORKSPACE ("" when it is the workspace).
     """
-    shown = [f for f in record["findings"] if not (f["suppressed"] or f.get("baselined"))]
+    shown = counting.counted(record)
     budget = {"error": PER_LEVEL, "warning": PER_LEVEL, "notice": PER_LEVEL}
     lines: list[str] = []
     if record["degraded"]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import jinja2
 
+from gitmon import counting
 from gitmon.reports import marker_note
 
 _ENV = jinja2.Environment(
@@ -24,6 +25,8 @@ def _cell(text: object) -> str:
 
 _ENV.filters["cell"] = _cell
 _ENV.filters["marker_note"] = marker_note
+_ENV.filters["counted"] = counting.counted
+_ENV.filters["state"] = counting.state
 
 
 def render(record: dict[str, Any], limit: int | None = None, cut_note: str = "") -> str:

@@ -13,7 +13,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from gitmon import __version__
+from gitmon import __version__, counting
 from gitmon.redact import redact
 from gitmon.reports import marker_note
 
@@ -119,10 +119,11 @@ def _result(f: dict[str, Any], rule_index: int) -> dict[str, Any]:
         "partialFingerprints": {"gitmonFingerprint/v1": f["fingerprint"]},
         "properties": {"reviewer": f["reviewer"], "area": f["area"]},
     }
-    if f["suppressed"]:
+    why = counting.state(f)
+    if why == "suppressed":
         result["suppressions"] = [{"kind": "inSource",
                                    "justification": redact(f.get("suppression") or "")}]
-    elif f.get("baselined"):
+    elif why == "baselined":
         result["suppressions"] = [{"kind": "external", "justification": "in the gitmon baseline"}]
     elif f.get("suppression_problem"):
         # a marker is there but rejected: SARIF 2.1.0 §3.35.3, the result is not suppressed

@@ -6,6 +6,7 @@ import os
 import sys
 from typing import Any
 
+from gitmon import counting
 from gitmon.reports import marker_note
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "block": "1;31", "pass": "1;32",
@@ -27,7 +28,7 @@ def render(record: dict[str, Any], colour: bool | None = None) -> str:
         return render_compact(record, colour)
     lines = []
     for f in record["findings"]:
-        tag = "suppressed" if f["suppressed"] else "baselined" if f.get("baselined") else None
+        tag = counting.state(f)
         sev = paint(f["severity"], f["severity"], colour and tag is None)
         extra = f" ({tag}: {f.get('suppression') or 'in baseline'})" if tag else _note(f)
         lines.append(f"{f['path']}:{f['line']}: {sev} [{f['reviewer']}] {f['rule']}: "
@@ -61,7 +62,7 @@ def render_compact(record: dict[str, Any], colour: bool) -> str:
     """What a git hook prints: findings that count, the verdict, how to fix or bypass."""
     lines = [f"{f['path']}:{f['line']}: {paint(f['severity'], f['severity'], colour)} "
              f"[{f['reviewer']}] {f['rule']}: {_first_sentence(f['message'])}{_note(f)}"
-             for f in record["findings"] if not f["suppressed"] and not f.get("baselined")]
+             for f in counting.counted(record)]
     if record["degraded"]:
         lines.append(paint(f"degraded: {record['degraded']['reason']}", "pending", colour))
     lines += [f"  {name}: {paint(r['status'], r['status'], colour)} - {r['reason']}"
@@ -76,7 +77,7 @@ def render_compact(record: dict[str, Any], colour: bool) -> str:
 
 
 def _count(record: dict[str, Any]) -> int:
-    return sum(1 for f in record["findings"] if not f["suppressed"] and not f.get("baselined"))
+    return len(counting.counted(record))
 
 
 def _note(f: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """Built-in checks: what a semgrep pattern cannot express.
 
-A check is a module with a `CHECK` object satisfying `Check`, listed once in _MODULES.
-Adding one is a module, a line here and its test. Modules are imported only when their
+A check is a module with a `CHECK` object satisfying `Check`, listed once in `engines.check_ids`.
+Adding one is a module, a line there and its test. Modules are imported only when their
 check runs, so validating a policy (the hook's fast path) costs nothing.
 """
 
@@ -11,12 +11,7 @@ import importlib
 from collections.abc import Iterator, Mapping
 
 from gitmon.engines.builtin.base import Check, CheckContext
-
-_MODULES = {
-    "missing-test-change": "missing_tests",
-    "unsafe-config": "unsafe_config",
-    "policy-weakened": "policy_weakened",
-}
+from gitmon.engines.check_ids import MODULES as _MODULES
 
 
 class _Registry(Mapping[str, Check]):
