@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 CACHE_NAME = os.path.join("gitmon", "fastpath.json")
+FORMAT = 3     # 2: content signals; 3: each pattern's literal run
 _DIR_MARK = "ps_d"   # pathspec's named group for "matched as a directory"
 
 
@@ -30,7 +31,7 @@ class Table:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.areas = {name: [(re.compile(rx), bool(inc)) for rx, inc in pats]
+        self.areas = {name: [_Pattern(rx, bool(inc), lit) for rx, inc, lit in pats]
                       for name, pats in data["areas"].items()}
         self.signals = {name: signals.from_json(items) for name, items in data["content"].items()}
         self.claimed: dict[str, dict[str, str]] = {}     # path -> {area: signal}, from claim()
@@ -66,12 +67,44 @@ class Table:
         return True
 
 
-def _gitignore_match(patterns: list[tuple[re.Pattern[str], bool]], path: str) -> bool:
+class _Pattern:
+    """One gitignore pattern: compiled only when its literal part occurs in a path.
+
+    Compiling the policy's ~75 patterns costs more than the rest of the idle hook; a path
+    without a pattern's longest literal run (`retry` of `**/*retry*`) cannot match it.
+    """
+
+    __slots__ = ("_regex", "include", "literal", "source")
+
+    def __init__(self, source: str, include: bool, literal: str) -> None:
+        self.source, self.include, self.literal = source, include, literal
+        self._regex: re.Pattern[str] | None = None
+
+    def match(self, path: str, lowered: str) -> re.Match[str] | None:
+        if self.literal and self.literal not in lowered:
+            return None
+        if self._regex is None:
+            self._regex = re.compile(self.source)
+        return self._regex.match(path)
+
+
+def literal_of(glob: str) -> str:
+    """The longest run of a glob that every matching path contains (lower case), or ''."""
+    if "\\" in glob:
+        return ""     # escapes: no shortcut, always compile
+    text = re.sub(r"\[[^\]]*\]", "*", glob.lstrip("!"))
+    runs = [r.strip("/") for r in re.split(r"[*?]", text)]
+    return max(runs, key=len).lower() if runs else ""
+
+
+def _gitignore_match(patterns: list[_Pattern], path: str) -> bool:
     """pathspec's SimpleGiBackend.match_file: a directory match of an include wins ties."""
     out_include: bool | None = None
     out_priority = 0
-    for regex, include in patterns:
-        match = regex.match(path)
+    lowered = path.lower()
+    for pattern in patterns:
+        include = pattern.include
+        match = pattern.match(path, lowered)
         if match is None:
             continue
         dir_mark = match.groupdict().get(_DIR_MARK)
@@ -106,7 +139,7 @@ def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) 
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
         # "content" marks a table from this format (older ones lack the content signals)
-        if data.get("key") == [__version__, origin, text] and "content" in data:
+        if data.get("key") == [__version__, origin, text] and data.get("format") == FORMAT:
             return Table(data)
     except (OSError, ValueError, AttributeError):
         pass
@@ -122,10 +155,12 @@ def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, 
 
     # rule files are validated by the review a routed commit starts, not on the idle path
     policy = load_policy(Path(root), explicit, check_rules=False)
-    areas = {name: [[p.regex.pattern, p.include] for p in area.spec.patterns
+    areas = {name: [[p.regex.pattern, p.include, literal_of(str(p.pattern))]
+                    for p in area.spec.patterns
                     if p.include is not None and p.regex is not None]
              for name, area in policy.areas.items()}
-    return {"key": [__version__, origin, text], "origin": policy.origin, "areas": areas,
+    return {"key": [__version__, origin, text], "format": FORMAT, "origin": policy.origin,
+            "areas": areas,
             "reviewers": {name: r.title for name, r in policy.reviewers.items()},
             "records": policy.settings.records,
             # what `prelaunch` needs to start semgrep before the policy can be loaded

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import GitRepo, make_repo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gitmon import fastpath, fastroute
 from gitmon.policy import load_policy, parse_policy
@@ -169,3 +171,31 @@ def test_compiled_table_claims_what_the_full_routing_claims(repo: GitRepo) -> No
     assert [table.areas_of(p) for _, p in names] == [["deployment"], ["rate-limit"], []]
     assert table.claimed == {"k/app.yaml": {"deployment": "k8s-workload"},
                              "svc/a.go": {"rate-limit": "go-rate-limit"}}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["src", "retry", "Retry", "a_retry_b.py", "deploy", "k8s",
+                                 "RateLimiter.java", "health", "x.yaml", "rules", "gitmon.yml",
+                                 "tests", "legacy", "charts", "templates", "svc_handler.go",
+                                 "services", "README.md", "ratelimit", "my-rate-limit.ts"]),
+                min_size=1, max_size=4))
+def test_the_hook_table_routes_every_path_as_pathspec_does(parts: list[str]) -> None:
+    """The table compiles a pattern only when the path holds its literal run: never a
+    different answer from the full routing's pathspec."""
+    from gitmon.policy import default_policy_text, parse_policy
+    from gitmon.routing import route_paths
+
+    policy = parse_policy(default_policy_text(), "default")
+    table = _default_table()
+    path = "/".join(parts)
+    assert table.areas_of(path) == list(route_paths(policy, [path]).areas_of(path))
+
+
+_TABLE: list[fastroute.Table] = []
+
+
+def _default_table() -> fastroute.Table:
+    if not _TABLE:
+        root = Path(__file__).resolve().parent   # no gitmon.yml here: the built-in default
+        _TABLE.append(fastroute.Table(fastroute.build(str(root), None, "x", "y")))
+    return _TABLE[0]
