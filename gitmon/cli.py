@@ -232,11 +232,19 @@ def rules_list(policy_path: str | None) -> int:
 
 @rules.command("test")
 @policy_option
-def rules_test(policy_path: str | None) -> int:
-    """Run the rule packs' semgrep test fixtures."""
+@click.option("--no-builtin", is_flag=True,
+              help="Test only the policy's own rule files, not the packs gitmon ships.")
+def rules_test(policy_path: str | None, no_builtin: bool) -> int:
+    """Run the rule packs' semgrep test fixtures.
+
+    \b
+    Examples:
+      gitmon rules test                 the shipped packs and your own rule folders
+      gitmon rules test --no-builtin    only your own (the shipped ones are tested upstream)
+    """
     from gitmon.commands import rules as command
 
-    return command.test_rules(policy_path=policy_path)
+    return command.test_rules(policy_path=policy_path, builtin=not no_builtin)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import GitRepo
@@ -55,7 +56,48 @@ def test_rules_list_shows_rules_and_checks_per_reviewer(repo: GitRepo) -> None:
     assert "  check missing-test-change  - a watched area changed with no test change" in out
 
 
-def test_rules_test_runs_the_fixtures(repo: GitRepo) -> None:
-    result = repo.gitmon("rules", "test")
+OWN_POLICY = """version: 1
+areas:
+  svc:
+    paths: ["services/**"]
+    reviewers: [sec]
+reviewers:
+  sec:
+    rules: [rules/custom]
+"""
+OWN_RULE = """rules:
+  - id: no-eval
+    languages: [python]
+    severity: ERROR
+    message: eval runs whatever it is given
+    pattern: eval(...)
+"""
+
+
+def test_rules_test_runs_the_policys_own_fixtures(repo: GitRepo) -> None:
+    """Real semgrep on a team's own rule folder: a passing fixture, then a broken one."""
+    repo.write("gitmon.yml", OWN_POLICY)
+    repo.write("rules/custom/no-eval.yaml", OWN_RULE)
+    repo.write("rules/custom/no-eval.py", "# ruleid: no-eval\neval(x)\n# ok: no-eval\nprint(x)\n")
+    result = repo.gitmon("rules", "test", "--no-builtin")
     assert result.code == 0, result.out + result.err
-    assert "semgrep --test" in result.out
+    assert result.out.startswith(f"semgrep --test {repo.path / 'rules' / 'custom'}")
+    repo.write("rules/custom/no-eval.py", "# ruleid: no-eval\nprint(x)\n")
+    assert repo.gitmon("rules", "test", "--no-builtin").code == 1
+
+
+def test_rules_test_runs_the_shipped_packs_first(repo: GitRepo, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which folders are tested, through a stand-in semgrep (CI runs the shipped fixtures
+    themselves with `semgrep --test rules/`)."""
+    from gitmon.rulesets import builtin_rules_dir
+
+    calls = tmp_path / "calls.log"
+    script = tmp_path / "semgrep"
+    script.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("GITMON_SEMGREP", str(script))
+    assert repo.gitmon("rules", "test").code == 0
+    assert calls.read_text().split() == ["--test", "--metrics=off", "--disable-version-check",
+                                         str(builtin_rules_dir())]
+    assert repo.gitmon("rules", "test", "--no-builtin").out.startswith("no rule files")
