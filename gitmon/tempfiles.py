@@ -50,10 +50,17 @@ def _dead_writer(name: str) -> bool:
     fields = name[len(TMP_PREFIX):].split("-")
     if len(fields) < 3 or not fields[0].isdigit() or fields[1] != host():
         return False
+    return not pid_alive(int(fields[0]))
+
+
+def pid_alive(pid: int) -> bool:
+    """Does a process with this pid run on this machine (another user's included)?"""
+    if pid <= 0:
+        return False       # 0 and negatives name process groups, never one owner
     try:
-        os.kill(int(fields[0]), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return True
+        return False
     except OSError:
-        return False        # alive, owned by someone else
-    return False
+        return True        # exists, owned by someone else
+    return True

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from typing import Any
 
 import click
 
 from gitmon import gitio, notes, notes_sync, records, tie
 from gitmon.policy import load_policy
+from gitmon.tempfiles import pid_alive
 
 DAEMON_STATE = "daemon.json"
 
@@ -73,15 +73,7 @@ def _note_brief(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _alive(pid: Any) -> bool:
     """The daemon's pid still runs (a killed daemon leaves its last state behind)."""
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return isinstance(pid, int) and pid_alive(pid)
 
 
 def _latest(ledger: list[dict[str, Any]], keep: Any) -> dict[str, Any] | None:

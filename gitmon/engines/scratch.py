@@ -13,6 +13,8 @@ import shutil
 import stat
 import tempfile
 
+from gitmon.tempfiles import pid_alive
+
 
 def run_folder() -> str:
     """A fresh owner-only folder for this run, after sweeping those of dead runs."""
@@ -36,7 +38,7 @@ def sweep(base: str) -> list[str]:
         return removed
     for name in names:
         owner = name.split("-", 1)[0]
-        if owner.isdigit() and not _alive(int(owner)):
+        if owner.isdigit() and not pid_alive(int(owner)):
             remove(os.path.join(base, name))
             removed.append(name)
     return removed
@@ -57,12 +59,3 @@ def _base() -> str | None:
         return None
     return base
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True      # exists, owned by someone else
-    return True
