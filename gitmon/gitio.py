@@ -72,8 +72,8 @@ def toplevel(cwd: Path | str = ".") -> Path:
 
 
 def git_dir(root: Path) -> Path:
-    out = run(root, "rev-parse", "--absolute-git-dir").decode().strip()
-    return Path(out)
+    # fsdecode, as toplevel: a folder name need not be UTF-8
+    return Path(os.fsdecode(run(root, "rev-parse", "--absolute-git-dir").rstrip(b"\n")))
 
 
 def head(root: Path) -> str | None:

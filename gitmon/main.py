@@ -85,16 +85,17 @@ def _crash_log() -> tuple[int, str]:
     """`<git dir>/gitmon/crash.log`, or a fresh private file outside a repository.
 
     Never one fixed name in the shared temp folder: another user could plant a link there."""
-    import subprocess
     import tempfile
+    from pathlib import Path
+
+    from gitmon import gitio
+    from gitmon.errors import GitError
 
     try:
-        proc = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], capture_output=True,
-                              check=True, timeout=10)
-        folder = os.path.join(os.fsdecode(proc.stdout.rstrip(b"\n")), "gitmon")
+        folder = os.path.join(gitio.git_dir(Path(".")), "gitmon")
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, "crash.log")
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
         return os.open(path, flags, 0o600), path
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, GitError):
         return tempfile.mkstemp(prefix="gitmon-crash-", suffix=".log")
