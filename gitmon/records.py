@@ -161,11 +161,6 @@ def save(base: Path, rel: str, text: str, mode: int = 0o600) -> Path:
     return path
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """A file outside the state folder (the baseline): its folder trusted, the file no link."""
-    fsio.atomic_write(str(path), text)
-
-
 def write(base: Path, record: dict[str, Any]) -> Path:
     """Write the record, then its ledger line: both or neither (a failed append removes it)."""
     path = save(base, f"records/{record['id']}.json",

@@ -10,11 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gitmon import baseline, gitio, records
+from gitmon import baseline, fsio, gitio, records
 from gitmon.change import Change, FileChange
 from gitmon.errors import EXIT_BLOCK, EXIT_PASS, FatalError, UsageError
 from gitmon.policy import Policy, load_policy
-from gitmon.records import atomic_write
 from gitmon.review import Options, review
 from gitmon.routing import route_paths
 from gitmon.rulesets import disk_reader
@@ -31,7 +30,7 @@ def run(*, cwd: str = ".", policy_path: str | None = None, rev: str = "HEAD",
     target = root / policy.settings.baseline
     if check_only:
         return _check(target, current)
-    atomic_write(target, baseline.dumps(current))
+    fsio.atomic_write(str(target), baseline.dumps(current))   # the file itself no link
     files = len({e.path for e in current})
     sys.stdout.write(f"gitmon: {len(current)} finding(s) in {files} file(s) accepted in "
                      f"{target.relative_to(root)}\n  next: review it and commit it "
