@@ -17,10 +17,14 @@ PLACEHOLDER = ord("_")
 NOTE = "a Helm template: read with its {{ }} actions as placeholders"
 
 
+def in_templates(path: str) -> bool:
+    """A YAML file in a chart's `templates/` folder (its comments may be `{{/* */}}`)."""
+    return "templates" in path.split("/")[:-1] and path.lower().endswith((".yaml", ".yml"))
+
+
 def is_template(path: str, data: bytes) -> bool:
     """A YAML file in a chart's `templates/` folder that uses template actions."""
-    return ("templates" in path.split("/")[:-1] and path.endswith((".yaml", ".yml"))
-            and b"{{" in data)
+    return in_templates(path) and b"{{" in data
 
 
 def tolerant(data: bytes) -> bytes:

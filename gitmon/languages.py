@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from gitmon.helm import in_templates
+
 EXTENSIONS: Mapping[str, tuple[str, ...]] = {
     ".py": ("python",), ".pyi": ("python",), ".go": ("go",), ".rs": ("rust",),
     ".java": ("java",), ".js": ("javascript", "js"), ".jsx": ("javascript", "js"),
@@ -72,6 +74,6 @@ def comment_syntax(path: str) -> Syntax:
     `.tpl`) also take `{{/* */}}`; an unknown type takes `#`, as env files and Dockerfiles do."""
     p = Path(path)
     style = _COMMENT_STYLE.get(p.suffix.lower(), "hash")
-    if style == "hash" and p.suffix.lower() in (".yaml", ".yml") and "templates" in p.parts:
+    if style == "hash" and in_templates(path):
         style = "helm"
     return _SYNTAX[style]

@@ -14,6 +14,7 @@ from gitmon.change import FileChange
 from gitmon.engines.builtin.base import CheckContext
 from gitmon.findings import Finding
 from gitmon.policy import Severity
+from gitmon.signals import extension
 from gitmon.testcode import is_test_path, test_ranges
 
 __all__ = ["CHECK", "is_test_path"]
@@ -60,7 +61,7 @@ def _touches_tests(f: FileChange, data: bytes | None) -> bool:
 
 def _needs_test(f: FileChange, data: bytes) -> bool:
     """Code whose behaviour may have changed: not a rename alone, not a version bump."""
-    if f.path.rsplit(".", 1)[-1].lower() not in CODE or "." not in f.path.rsplit("/", 1)[-1]:
+    if extension(f.path) not in CODE:
         return False
     if f.whole:
         return True
