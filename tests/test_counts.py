@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import TOKEN_LOG, GitRepo
+from test_audit import POLICY as AUDIT_POLICY
 from test_audit import RULE
 from test_ci import feature, pull_request, run_ci
 
@@ -22,20 +23,7 @@ from gitmon import notes
 from gitmon.daemon import notify
 from gitmon.reports import renderer
 
-POLICY = """\
-version: 1
-areas:
-  retry:
-    paths: ["**/retry/**"]
-    reviewers: [security]
-reviewers:
-  security:
-    title: Security Manager
-    rules: [checks/secret.yaml]
-    block_on: error
-settings:
-  filter: file
-"""
+POLICY = AUDIT_POLICY + "settings:\n  filter: file\n"
 QUIET = TOKEN_LOG.replace("    log.debug(", "    # gitmon: ignore[token-logged] a fake token in a fixture\n"
                           "    log.debug(")
 
