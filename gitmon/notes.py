@@ -66,13 +66,18 @@ def parse(text: str) -> list[dict[str, Any]]:
 
 
 def read(root: Path, rev: str, ref: str = REF) -> list[dict[str, Any]]:
+    return parse(_show(root, rev, ref))
+
+
+def _show(root: Path, rev: str, ref: str = REF) -> str:
+    """The note's text ('' when the commit has none)."""
     data = gitio.run(root, "notes", f"--ref={ref}", "show", rev, check=False)
-    return parse(data.decode("utf-8", "replace"))
+    return data.decode("utf-8", "replace")
 
 
 def add(root: Path, commit: str, entries: list[dict[str, Any]]) -> None:
     """Add lines to the commit's note, keeping the lines already there (sorted, unique)."""
-    old = gitio.run(root, *NOTES, "show", commit, check=False).decode("utf-8", "replace")
+    old = _show(root, commit)
     lines = {raw for raw in old.splitlines() if raw.strip()} | {encode(e) for e in entries}
     text = "\n".join(sorted(lines)) + "\n"
     gitio.run(root, *NOTES, "add", "-f", "-F", "-", commit, stdin=text.encode())

@@ -39,17 +39,21 @@ def fetch(root: Path, remote: str) -> bool:
 
 def merge(root: Path, other: str) -> None:
     """Merge another notes ref into ours (ours absent: take theirs as it is)."""
-    if not gitio.run(root, "rev-parse", "--verify", "--quiet", REF, check=False).strip():
+    if not _have_notes(root):
         sha = gitio.run(root, "rev-parse", other).decode().strip()
         gitio.run(root, "update-ref", REF, sha)
         return
     gitio.run(root, "notes", f"--ref={REF}", "merge", "--quiet", "-s", STRATEGY, other)
 
 
+def _have_notes(root: Path) -> bool:
+    return bool(gitio.run(root, "rev-parse", "--verify", "--quiet", REF, check=False).strip())
+
+
 def push(root: Path, remote: str) -> None:
     """Push our notes; a push that lost a race fetches, merges and tries again."""
     _check_remote(root, remote)
-    if not gitio.run(root, "rev-parse", "--verify", "--quiet", REF, check=False).strip():
+    if not _have_notes(root):
         raise UsageError(f"there are no gitmon notes to push ({REF} does not exist)",
                          hint="run a review of a commit first (`gitmon ci`, `gitmon check --commit`)")
     for attempt in range(PUSH_TRIES):
