@@ -184,7 +184,8 @@ def notes() -> None:
 @_remote_option
 def notes_fetch(remote: str) -> int:
     """Fetch the remote's notes and merge them into ours (cat_sort_uniq)."""
-    from gitmon import gitio, notes_sync
+    from gitmon import gitio
+    from gitmon.notes import sync as notes_sync
 
     if not notes_sync.fetch(gitio.toplevel("."), remote):
         click.echo(f"{remote} has no refs/notes/gitmon yet")
@@ -195,7 +196,8 @@ def notes_fetch(remote: str) -> int:
 @_remote_option
 def notes_push(remote: str) -> int:
     """Merge the remote's notes into ours, then push ours (retried when another push won)."""
-    from gitmon import gitio, notes_sync
+    from gitmon import gitio
+    from gitmon.notes import sync as notes_sync
 
     notes_sync.push(gitio.toplevel("."), remote)
     click.echo(f"refs/notes/gitmon pushed to {remote}")

@@ -17,7 +17,7 @@ from typing import Any
 import pathspec
 import yaml
 
-from gitmon import globs, signals, yamlio
+from gitmon import globs, installed, signals, yamlio
 from gitmon.engines.check_ids import MODULES as CHECK_IDS
 from gitmon.errors import PolicyError
 
@@ -102,7 +102,7 @@ class Policy:
 def default_policy_text() -> str:
     # A plain path, not importlib.resources (10 ms of imports on every run): the policy
     # ships inside the package directory in every install.
-    return Path(__file__).with_name("default_policy.yml").read_text(encoding="utf-8")
+    return Path(installed.DEFAULT_POLICY).read_text(encoding="utf-8")
 
 
 def load_policy(root: Path, explicit: str | None = None, *, check_rules: bool = True) -> Policy:

@@ -22,7 +22,7 @@ from gitmon.testcode import drop_test_findings
 from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
-    from gitmon.prelaunch import Prelaunch
+    from gitmon.hook.prelaunch import Prelaunch
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from gitmon import gitio, yamlio
+from gitmon import gitio, installed, yamlio
 from gitmon.errors import PolicyError
 from gitmon.languages import ALWAYS, EXTENSIONS, languages_of
 from gitmon.policy import BUILTIN_PACKS, Policy, is_builtin_pack
@@ -24,10 +24,9 @@ __all__ = ["ALWAYS", "EXTENSIONS", "Reader", "Rule", "RuleSet", "languages_of", 
 
 
 def builtin_rules_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_rules", here.parent / "rules"):
-        if candidate.is_dir():
-            return candidate
+    folder = installed.rules_dir()
+    if folder is not None:
+        return Path(folder)
     raise PolicyError("the built-in rule packs are missing from this installation",
                       hint="reinstall gitmon (`pip install --force-reinstall gitmon`)")
 

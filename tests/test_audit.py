@@ -217,7 +217,8 @@ def test_progress_bar_only_on_a_terminal(repo: GitRepo, tmp_path: Path) -> None:
 
 
 def test_unrouted_shortcut_writes_the_record_review_would(repo: GitRepo) -> None:
-    from gitmon import history, records
+    from gitmon import records
+    from gitmon.audit import history
     from gitmon.policy import load_policy
     from gitmon.review import Options, review
     from gitmon.rulesets import disk_reader
@@ -240,7 +241,8 @@ def test_unrouted_shortcut_writes_the_record_review_would(repo: GitRepo) -> None
 
 
 def test_history_stream_splits_odd_commits_even_byte_by_byte(repo: GitRepo) -> None:
-    from gitmon import gitio, history
+    from gitmon import gitio
+    from gitmon.audit import history
     from gitmon.change import parse_diff
 
     sha_like = "0123456789abcdef0123456789abcdef01234567"
@@ -270,7 +272,7 @@ def test_history_stream_splits_odd_commits_even_byte_by_byte(repo: GitRepo) -> N
 
 
 def test_versions_of_a_path_share_one_run_unless_rules_filter_paths() -> None:
-    from gitmon.prefill import Target, _batches
+    from gitmon.audit.prefill import Target, _batches
 
     def target(path: str, blob: str) -> Target:
         return Target(path, blob, frozenset({blob}), frozenset())

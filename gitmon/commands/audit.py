@@ -16,11 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from gitmon import fsio, gitio, history, notes, records
-from gitmon.audit_summary import Summary
+from gitmon import fsio, gitio, notes, records
+from gitmon.audit import history
+from gitmon.audit.prefill import Prefill
+from gitmon.audit.summary import Summary
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
 from gitmon.policy import Policy, load_policy
-from gitmon.prefill import Prefill
 from gitmon.reports import renderer
 from gitmon.review import Options, load_baseline, review
 from gitmon.rulesets import Reader, disk_reader

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitmon import fsio, gitio, notes, records
+from gitmon.change.selection import Selector
 from gitmon.policy import Policy, load_policy
 from gitmon.reports import renderer
 from gitmon.review import Options, Review, load_baseline, review
 from gitmon.rulesets import Reader, disk_reader
-from gitmon.selection import Selector
 
 if TYPE_CHECKING:
-    from gitmon.prelaunch import Prelaunch
+    from gitmon.hook.prelaunch import Prelaunch
 
 
 def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
@@ -40,7 +40,7 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
     """Review the selected change and write its record; shared by check, ci and the daemon.
 
     `baseline` replaces the baseline file on disk (ci reads it from the base commit);
-    `prelaunched` is the hook's early semgrep job (see `gitmon.prelaunch`); `state`
+    `prelaunched` is the hook's early semgrep job (see `gitmon.hook.prelaunch`); `state`
     replaces settings.records as the folder of records and cache (ci's $RUNNER_TEMP).
     """
     change = selector.change(root)

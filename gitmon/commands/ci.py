@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from gitmon import baseline as baseline_file
-from gitmon import ci_event, counting, fsio, gitio
-from gitmon.ci_event import FIX_SHALLOW, Skip, Target
+from gitmon import counting, fsio, gitio
+from gitmon.change.selection import Selector
+from gitmon.ci import event as ci_event
+from gitmon.ci.event import FIX_SHALLOW, Skip, Target
 from gitmon.commands.check import execute, write_outputs
 from gitmon.errors import FatalError, GitError, PolicyError, UsageError
 from gitmon.policy import BUILTIN_ORIGIN, POLICY_FILE, Policy, default_policy_text, parse_policy
 from gitmon.reports import github, markdown, renderer
 from gitmon.rulesets import Reader, commit_reader
-from gitmon.selection import Selector
 
 
 def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,

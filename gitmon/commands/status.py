@@ -8,7 +8,9 @@ from typing import Any
 
 import click
 
-from gitmon import gitio, notes, notes_sync, records, tie
+from gitmon import gitio, notes, records
+from gitmon.notes import sync as notes_sync
+from gitmon.notes import tie
 from gitmon.policy import load_policy
 from gitmon.tempfiles import pid_alive
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from gitmon import __version__, gitio, records
+from gitmon.change.selection import Selector
 from gitmon.review import now
-from gitmon.selection import Selector
 
 
 def build(root: Path, selector: Selector, reason: str, started_at: str,

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gitmon import gitio, records
+from gitmon.change.selection import Selector
 from gitmon.daemon import failure, notify
 from gitmon.daemon.breaker import Breaker
 from gitmon.daemon.debounce import Batch, Coalescer
@@ -30,7 +31,6 @@ from gitmon.daemon.runner import Outcome, WriteGuard, run_review
 from gitmon.errors import FatalError
 from gitmon.policy import POLICY_FILE, Policy
 from gitmon.review import now
-from gitmon.selection import Selector
 
 INDEX_LOCK_PATIENCE = 30.0   # a lock older than this is a crashed git's: review anyway
 

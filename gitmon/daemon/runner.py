@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from gitmon import notes, records
+from gitmon.change.selection import Selector
 from gitmon.daemon.backoff import retry_git
 from gitmon.daemon.breaker import Breaker
 from gitmon.policy import Policy
 from gitmon.review import Options, Review, load_baseline, review
 from gitmon.rulesets import disk_reader
-from gitmon.selection import Selector
 
 
 @dataclass

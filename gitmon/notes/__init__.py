@@ -112,7 +112,7 @@ def mark_staged(root: Path, kind: str, record: dict[str, Any]) -> None:
     """A review of the index keeps the index's tree: the commit it becomes has that tree.
 
     A review that routed nothing keeps none, like the hook's fast path (their records are
-    equal): routing depends on paths only, so it is tied by its paths (`gitmon.tie`)."""
+    equal): routing depends on paths only, so it is tied by its paths (`gitmon.notes.tie`)."""
     if kind == "staged" and record.get("areas"):
         tree = index_tree(root)
         if tree:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitmon import sources
-from gitmon.change import Change
+from gitmon.change import Change, sources
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import os
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
-    from gitmon.fastroute import Table
+    from gitmon.hook.fastroute import Table
 
 _ALLOWED_FLAGS = {"--staged", "--no-record", "--no-cache"}
 _ALLOWED_VALUES = {"--source", "--fail-on", "--filter", "--policy"}
@@ -43,7 +43,7 @@ def try_fast(args: list[str]) -> int | None:
     git_dir = _git_dir(os.getcwd()) if opts is not None else None
     if opts is None or git_dir is None:
         return None   # not at the top of a work tree: let the full path find the root
-    from gitmon import fastroute
+    from gitmon.hook import fastroute
 
     root = os.getcwd()
     explicit = opts.get("--policy")
@@ -78,12 +78,12 @@ def _review(opts: dict[str, str | bool], policy_path: str | None,
     if fail_on not in (None, "error", "warning", "info", "never") or diff_filter not in (
             None, "added", "hunk", "file"):
         return None        # let click say what is wrong
-    from gitmon import prelaunch
+    from gitmon.hook import prelaunch
 
     pre = prelaunch.start(*staged, use_cache=not opts.get("--no-cache"))
     try:
+        from gitmon.change.selection import Selector
         from gitmon.commands import check
-        from gitmon.selection import Selector
 
         return check.run(selector=Selector("staged"), policy_path=policy_path,
                          fail_on=fail_on if isinstance(fail_on, str) else None,

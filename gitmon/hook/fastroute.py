@@ -15,7 +15,7 @@ import json
 import os
 import re
 
-from gitmon import __version__, signals
+from gitmon import __version__, installed, signals
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
@@ -118,8 +118,7 @@ def policy_source(root: str, explicit: str | None) -> tuple[str, str] | None:
     """(origin, text) of the policy the full path would load; None when it must decide."""
     candidates = [(explicit, explicit)] if explicit else [("gitmon.yml", os.path.join(root, "gitmon.yml"))]
     if not explicit:
-        here = os.path.dirname(os.path.abspath(__file__))
-        candidates.append(("<built-in default policy>", os.path.join(here, "default_policy.yml")))
+        candidates.append(("<built-in default policy>", installed.DEFAULT_POLICY))
     if not explicit and os.path.lexists(candidates[0][1]) and not os.path.isfile(candidates[0][1]):
         return None   # a gitmon.yml that is a folder or a dangling link: the full path refuses it
     for origin, path in candidates:

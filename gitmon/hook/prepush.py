@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitmon import gitio, sources
-from gitmon.change import Change, parse_diff
+from gitmon import gitio
+from gitmon.change import Change, parse_diff, sources
+from gitmon.change.selection import Selector
 from gitmon.errors import UsageError
-from gitmon.selection import Selector
 
 
 @dataclass(frozen=True)
