@@ -7,7 +7,6 @@ error names the file, the line and the key, like a breadcrumb.
 from __future__ import annotations
 
 import difflib
-import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,26 +19,11 @@ import yaml
 from gitmon import globs, signals, yamlio
 from gitmon.engines.check_ids import MODULES as CHECK_IDS
 from gitmon.errors import PolicyError
+from gitmon.severity import Severity
 
 POLICY_FILE = "gitmon.yml"
 BUILTIN_ORIGIN = "<built-in default policy>"
 BUILTIN_PACKS = ("security", "reliability", "production", "deployment")
-
-
-class Severity(enum.IntEnum):
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        aliases = {"note": "info", "low": "info", "medium": "warning", "high": "error",
-                   "critical": "error", "inventory": "info", "experiment": "info"}
-        return cls[aliases.get(text.lower(), text.lower()).upper()]
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
 
 
 BLOCK_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
