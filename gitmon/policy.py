@@ -89,11 +89,11 @@ def default_policy_text() -> str:
     return Path(__file__).with_name("default_policy.yml").read_text(encoding="utf-8")
 
 
-def load_policy(root: Path, explicit: str | None = None, *, check_rules: bool = True) -> Policy:
+def read_policy(root: Path, explicit: str | None = None) -> Policy:
     """The repo's policy file, the one named with --policy, or the built-in default.
 
-    With check_rules, custom rule files are validated too (see `gitmon.rulecheck`); the
-    hook's fast path leaves that to the review it starts when a file is routed."""
+    The policy file alone: a review loads it with `rulecheck.load_policy`, which also
+    checks the custom rule files it names; the hook's idle fast path reads it alone."""
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
@@ -108,25 +108,12 @@ def load_policy(root: Path, explicit: str | None = None, *, check_rules: bool = 
     else:
         policy = parse_policy(default_policy_text(), BUILTIN_ORIGIN)
     _check_records_folder(root, policy)
-    if check_rules and any(not is_builtin_pack(e) for r in policy.reviewers.values() for e in r.rules):
-        _check_rule_files(root, policy)
     return policy
 
 
 def is_builtin_pack(entry: str) -> bool:
     """A `rules:` entry that names a built-in pack rather than a file or folder."""
     return "/" not in entry and entry in BUILTIN_PACKS
-
-
-def _check_rule_files(root: Path, policy: Policy) -> None:
-    from gitmon import gitio, rulecheck, rulesets  # they import this module
-    from gitmon.errors import GitError
-
-    try:
-        state: Path | None = gitio.git_dir(root)
-    except GitError:
-        state = None
-    rulecheck.check_custom_rules(policy, rulesets.disk_reader(root), state)
 
 
 def _read_text(path: Path, origin: str) -> str:

@@ -19,10 +19,11 @@ from typing import Any, Protocol
 from gitmon import fsio, gitio, history, notes, records
 from gitmon.audit_summary import Summary
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
-from gitmon.policy import Policy, load_policy
+from gitmon.policy import Policy
 from gitmon.prefill import Prefill
 from gitmon.reports import renderer
 from gitmon.review import Options, load_baseline, review
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
 

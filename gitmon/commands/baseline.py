@@ -13,9 +13,10 @@ from pathlib import Path
 from gitmon import baseline, fsio, gitio, records
 from gitmon.change import Change, FileChange
 from gitmon.errors import EXIT_BLOCK, EXIT_PASS, FatalError, UsageError
-from gitmon.policy import Policy, load_policy
+from gitmon.policy import Policy
 from gitmon.review import Options, review
 from gitmon.routing import route_paths
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import disk_reader
 
 

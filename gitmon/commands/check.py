@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitmon import fsio, gitio, notes, records
-from gitmon.policy import Policy, load_policy
+from gitmon.policy import Policy
 from gitmon.reports import renderer
 from gitmon.review import Options, Review, load_baseline, review
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 from gitmon.selection import Selector
 

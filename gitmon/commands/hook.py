@@ -8,7 +8,7 @@ import sys
 from gitmon import gitio, hookinstall, prepush
 from gitmon.commands.check import emit, execute
 from gitmon.errors import EXIT_PASS
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import disk_reader
 
 

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 import click
 
 from gitmon import gitio
-from gitmon.policy import load_policy
 from gitmon.records import path_text
 from gitmon.routing import Routing, route_and_read
+from gitmon.rulecheck import load_policy
 from gitmon.selection import Selector
 
 

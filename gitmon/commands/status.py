@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from gitmon import gitio, notes, notes_sync, records, tie
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 from gitmon.tempfiles import pid_alive
 
 DAEMON_STATE = "daemon.json"
