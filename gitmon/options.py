@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 import click
 
 from gitmon.errors import UsageError
-from gitmon.policy import FILTERS
+from gitmon.policy_schema import FILTERS
 from gitmon.reports import FORMATS
 from gitmon.selection import Selector
 

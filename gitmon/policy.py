@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -19,17 +19,12 @@ import yaml
 from gitmon import globs, signals, yamlio
 from gitmon.engines.check_ids import MODULES as CHECK_IDS
 from gitmon.errors import PolicyError
+from gitmon.policy_schema import AREA, BLOCK_LEVELS, REVIEWER, SETTINGS, TOP, Check, Key, defaults
 from gitmon.severity import Severity
 
 POLICY_FILE = "gitmon.yml"
 BUILTIN_ORIGIN = "<built-in default policy>"
 BUILTIN_PACKS = ("security", "reliability", "production", "deployment")
-
-
-BLOCK_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
-                "never": None}
-FILTERS = ("added", "hunk", "file")
-ON_UNREVIEWABLE = ("pending", "pass", "block")   # a watched file no rule could read
 
 
 @dataclass(frozen=True)
@@ -65,13 +60,16 @@ class Area:
 
 @dataclass(frozen=True)
 class Settings:
-    filter: str = "added"
-    records: str = ".gitmon"
-    max_file_size: int = 1024 * 1024
-    semgrep_timeout: float = 300.0
-    semgrep: str | None = None
-    baseline: str = ".gitmon-baseline.json"
-    on_unreviewable: str = "pending"
+    """The `settings:` section. Keys, defaults and checks are `policy_schema.SETTINGS`;
+    a new setting is an entry there plus its typed field here (a test holds them equal)."""
+
+    filter: str
+    records: str
+    max_file_size: int
+    semgrep_timeout: float
+    semgrep: str | None
+    baseline: str
+    on_unreviewable: str
 
 
 @dataclass(frozen=True)
@@ -160,6 +158,7 @@ class _Validator:
 
     def __init__(self, origin: str) -> None:
         self.origin = origin
+        self.reviewers: Mapping[str, Reviewer] = {}    # known once `reviewers:` is read
 
     def fail(self, node: yaml.Node | None, trail: str, message: str, hint: str) -> PolicyError:
         line = f":{node.start_mark.line + 1}" if node is not None else ""
@@ -218,63 +217,68 @@ class _Validator:
                             f"use one of: {', '.join(choices)}")
         return value
 
+    def section(self, node: yaml.Node | None, trail: str, table: Mapping[str, Key],
+                missing: str) -> dict[str, Any]:
+        """Each key of the section's table, in table order: its value checked, or its default."""
+        keys = self.mapping(node, trail, tuple(table))
+        values: dict[str, Any] = {}
+        for name, key in table.items():
+            sub = f"{trail}.{name}" if trail else name
+            if name in keys:
+                values[name] = self.value(key, keys[name][1], sub)
+            elif key.required:
+                raise self.fail(node, trail, f"missing key `{name}`", missing.format(key=name))
+            else:
+                values[name] = key.default
+        return values
+
+    def value(self, key: Key, node: yaml.Node, trail: str) -> Any:
+        if key.kind == "mapping":
+            return node                     # walked by its own section
+        if key.kind == "checks":
+            return tuple(self.checks(node, trail))
+        if key.kind == "signals":
+            return signals.parse(self, node, trail)
+        if key.kind == "strings":
+            items = self.strings(node, trail)
+            for i, (item, text) in enumerate(items):
+                for check in key.checks:
+                    CHECKS[check](self, item, f"{trail}[{i}]", text)
+            return tuple(text for _, text in items)
+        if key.nullable and isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return key.default
+        value = self.choice(node, trail, key.choices) if key.choices \
+            else self.scalar(node, trail, _TYPES[key.kind])
+        for check in key.checks:
+            CHECKS[check](self, node, trail, value)
+        return float(value) if key.kind == "number" else value
+
     def policy(self, root: yaml.Node | None, text: str) -> Policy:
         if root is None:
             raise self.fail(None, "", "the policy file is empty", "run `gitmon init` for a start")
-        top = self.mapping(root, "", ("version", "areas", "reviewers", "settings"))
-        if "version" in top:
-            version = self.scalar(top["version"][1], "version", int)
-            if version != 1:
-                raise self.fail(top["version"][1], "version", f"unsupported version {version}",
-                                "this gitmon reads `version: 1`; upgrade gitmon for newer files")
-        for required in ("areas", "reviewers"):
-            if required not in top:
-                raise self.fail(root, "", f"missing key `{required}`",
-                                f"add `{required}:` (see `gitmon init` for an example)")
+        top = self.section(root, "", TOP, "add `{key}:` (see `gitmon init` for an example)")
+        # reviewers first: an area names its reviewers
         reviewers = {name: self.reviewer(name, value)
-                     for name, (_, value) in self.mapping(top["reviewers"][1], "reviewers",
-                                                          None).items()}
-        areas = {name: self.area(name, value, reviewers)
-                 for name, (_, value) in self.mapping(top["areas"][1], "areas", None).items()}
-        settings = self.settings(top["settings"][1]) if "settings" in top else Settings()
-        return Policy(self.origin, areas, reviewers, settings, text)
+                     for name, (_, value) in self.mapping(top["reviewers"], "reviewers", None).items()}
+        self.reviewers = reviewers
+        areas = {name: self.area(name, value)
+                 for name, (_, value) in self.mapping(top["areas"], "areas", None).items()}
+        settings = defaults(SETTINGS) if top["settings"] is None \
+            else self.section(top["settings"], "settings", SETTINGS, "")
+        return Policy(self.origin, areas, reviewers, Settings(**settings), text)
 
-    def area(self, name: str, node: yaml.Node, reviewers: Mapping[str, Reviewer]) -> Area:
-        trail = f"areas.{name}"
-        keys = self.mapping(node, trail, ("paths", "reviewers", "description", "content"))
-        for required in ("paths", "reviewers"):
-            if required not in keys:
-                raise self.fail(node, trail, f"missing key `{required}`",
-                                f"give area `{name}` its `{required}:` list")
-        if "description" in keys:
-            self.scalar(keys["description"][1], f"{trail}.description", str)
-        paths = self.strings(keys["paths"][1], f"{trail}.paths")
-        for i, (item, pattern) in enumerate(paths):
-            _check_glob(self, item, f"{trail}.paths[{i}]", pattern)
-        owners = self.strings(keys["reviewers"][1], f"{trail}.reviewers")
-        for i, (item, owner) in enumerate(owners):
-            if owner not in reviewers:
-                close = difflib.get_close_matches(owner, list(reviewers), n=1)
-                hint = (f"did you mean `{close[0]}`?" if close
-                        else f"define it under `reviewers:` (known: {', '.join(reviewers)})")
-                raise self.fail(item, f"{trail}.reviewers[{i}]", f"unknown reviewer `{owner}`", hint)
-        patterns = tuple(p for _, p in paths)
-        spec = pathspec.GitIgnoreSpec.from_lines(patterns)   # each was checked above
-        content = signals.parse(self, keys["content"][1], f"{trail}.content") if "content" in keys else ()
-        return Area(name, patterns, tuple(dict.fromkeys(o for _, o in owners)), spec, content)
+    def area(self, name: str, node: yaml.Node) -> Area:
+        values = self.section(node, f"areas.{name}", AREA, f"give area `{name}` its `{{key}}:` list")
+        patterns = values["paths"]
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)   # each was checked as a glob
+        return Area(name, patterns, tuple(dict.fromkeys(values["reviewers"])), spec,
+                    values["content"])
 
     def reviewer(self, name: str, node: yaml.Node) -> Reviewer:
-        trail = f"reviewers.{name}"
-        keys = self.mapping(node, trail, ("title", "rules", "checks", "block_on", "review_tests"))
-        title = self.scalar(keys["title"][1], f"{trail}.title", str) if "title" in keys else name
-        rules = [r for _, r in self.strings(keys["rules"][1], f"{trail}.rules")] if "rules" in keys else []
-        checks = self.checks(keys["checks"][1], f"{trail}.checks") if "checks" in keys else []
-        block_on = "error"
-        if "block_on" in keys:
-            block_on = self.choice(keys["block_on"][1], f"{trail}.block_on", tuple(BLOCK_LEVELS))
-        tests = self.scalar(keys["review_tests"][1], f"{trail}.review_tests", bool) \
-            if "review_tests" in keys else False
-        return Reviewer(name, title, tuple(rules), tuple(checks), BLOCK_LEVELS[block_on], tests)
+        values = self.section(node, f"reviewers.{name}", REVIEWER, "")
+        title = name if values["title"] is None else values["title"]
+        return Reviewer(name, title, values["rules"], values["checks"],
+                        BLOCK_LEVELS[values["block_on"]], values["review_tests"])
 
     def checks(self, node: yaml.Node, trail: str) -> list[CheckSpec]:
         if not isinstance(node, yaml.SequenceNode):
@@ -300,47 +304,29 @@ class _Validator:
             out.append(CheckSpec(check_id, options))
         return out
 
-    def settings(self, node: yaml.Node) -> Settings:
-        keys = self.mapping(node, "settings", ("filter", "records", "max_file_size",
-                                                "semgrep_timeout", "semgrep", "baseline",
-                                                "on_unreviewable"))
-        values: dict[str, Any] = {}
-        if "filter" in keys:
-            values["filter"] = self.choice(keys["filter"][1], "settings.filter", FILTERS)
-        if "on_unreviewable" in keys:
-            values["on_unreviewable"] = self.choice(keys["on_unreviewable"][1],
-                                                    "settings.on_unreviewable", ON_UNREVIEWABLE)
-        for key in ("records", "semgrep", "baseline"):
-            if key in keys:
-                values[key] = _nonempty(self, keys[key][1], f"settings.{key}")
-        for key in ("records", "baseline"):
-            if key in keys:
-                _inside(self, keys[key][1], f"settings.{key}", values[key])
-        if "max_file_size" in keys:
-            values["max_file_size"] = _positive(self, keys["max_file_size"][1],
-                                                "settings.max_file_size", int)
-        if "semgrep_timeout" in keys:
-            values["semgrep_timeout"] = float(_positive(self, keys["semgrep_timeout"][1],
-                                                        "settings.semgrep_timeout", (int, float)))
-        return Settings(**values)
+
+_TYPES: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "number": (int, float),
+                                              "bool": bool}
 
 
-def _positive(v: _Validator, node: yaml.Node, trail: str, kind: Any) -> Any:
-    value = v.scalar(node, trail, kind)
+def _version(v: _Validator, node: yaml.Node, trail: str, value: int) -> None:
+    if value != 1:
+        raise v.fail(node, trail, f"unsupported version {value}",
+                     "this gitmon reads `version: 1`; upgrade gitmon for newer files")
+
+
+def _positive(v: _Validator, node: yaml.Node, trail: str, value: float) -> None:
     if not math.isfinite(value):   # .nan compares false with everything: test it first
         raise v.fail(node, trail, f"must be a finite number, got {value}",
                      "write a positive number")
     if value <= 0:
         raise v.fail(node, trail, f"must be greater than 0, got {value}", "write a positive number")
-    return value
 
 
-def _nonempty(v: _Validator, node: yaml.Node, trail: str) -> str:
-    value = str(v.scalar(node, trail, str))
+def _nonempty(v: _Validator, node: yaml.Node, trail: str, value: str) -> None:
     if not value.strip() or "\0" in value:
         raise v.fail(node, trail, "must be a non-empty name without NUL characters",
                      "write a path or command name, or remove the key for the default")
-    return value
 
 
 def _inside(v: _Validator, node: yaml.Node, trail: str, value: str) -> None:
@@ -351,11 +337,25 @@ def _inside(v: _Validator, node: yaml.Node, trail: str, value: str) -> None:
                      "write a path relative to the repository root, without `..`")
 
 
-def _check_glob(v: _Validator, node: yaml.Node, trail: str, pattern: str) -> None:
+def _glob(v: _Validator, node: yaml.Node, trail: str, pattern: str) -> None:
     problem = globs.problem(pattern)
     if problem is not None:
         raise v.fail(node, trail, f"bad glob `{pattern}`: {problem}",
                      "write a gitignore-style pattern such as `**/retry/**`")
+
+
+def _reviewer(v: _Validator, node: yaml.Node, trail: str, owner: str) -> None:
+    if owner not in v.reviewers:
+        close = difflib.get_close_matches(owner, list(v.reviewers), n=1)
+        hint = (f"did you mean `{close[0]}`?" if close
+                else f"define it under `reviewers:` (known: {', '.join(v.reviewers)})")
+        raise v.fail(node, trail, f"unknown reviewer `{owner}`", hint)
+
+
+# What each check the schema names does; raises with the breadcrumb when the value fails it.
+CHECKS: Mapping[Check, Callable[[_Validator, yaml.Node, str, Any], None]] = {
+    "version": _version, "positive": _positive, "nonempty": _nonempty, "inside": _inside,
+    "glob": _glob, "reviewer": _reviewer}
 
 
 def _kind(node: yaml.Node | None) -> str:
