@@ -12,8 +12,9 @@ import yaml
 from conftest import GitRepo
 
 from gitmon.errors import PolicyError
-from gitmon.policy import BUILTIN_ORIGIN, CHECKS, Settings, default_policy_text, parse_policy, read_policy
-from gitmon.policy_schema import AREA, REVIEWER, SETTINGS, TOP, Check, defaults
+from gitmon.policy import BUILTIN_ORIGIN, Settings, default_policy_text, parse_policy, read_policy
+from gitmon.policy_schema import AREA, BLOCK_LEVELS, REVIEWER, SETTINGS, TOP, Check, defaults
+from gitmon.policy_walk import CHECKS
 from gitmon.routing import route_paths
 from gitmon.rulecheck import load_policy
 
@@ -192,3 +193,11 @@ def test_rule_files_are_checked_by_the_review_loader_not_by_reading_the_policy(
     assert read_policy(repo.path).reviewers["security"].rules == ("ci/rules",)
     with pytest.raises(PolicyError, match="no rule file found at `ci/rules`"):
         load_policy(repo.path)
+
+
+def test_policy_weakened_ranks_every_choice_the_schema_allows() -> None:
+    from gitmon.engines.builtin import policydiff
+
+    assert set(policydiff.FILTER_STRICTNESS) == set(SETTINGS["filter"].choices)
+    assert set(policydiff.UNREVIEWABLE_STRICTNESS) == set(SETTINGS["on_unreviewable"].choices)
+    assert set(policydiff.BLOCK_STRICTNESS) == set(BLOCK_LEVELS.values())
