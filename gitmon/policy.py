@@ -34,6 +34,10 @@ class CheckSpec:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Reviewer, Area and Settings are built only from a walked policy file: their keys and
+# defaults are policy_schema's REVIEWER, AREA and SETTINGS, never repeated here.
+
+
 @dataclass(frozen=True)
 class Reviewer:
     name: str
@@ -41,7 +45,7 @@ class Reviewer:
     rules: tuple[str, ...]
     checks: tuple[CheckSpec, ...]
     block_on: Severity | None
-    review_tests: bool = False     # gate test code with these rules too (off: findings dropped)
+    review_tests: bool     # gate test code with these rules too (off: findings dropped)
 
     def blocks(self, severity: Severity) -> bool:
         return self.block_on is not None and severity >= self.block_on
@@ -53,7 +57,7 @@ class Area:
     paths: tuple[str, ...]
     reviewers: tuple[str, ...]
     spec: pathspec.PathSpec[Any] = field(compare=False, repr=False)
-    content: tuple[signals.Signal, ...] = ()    # files this area claims by what they say
+    content: tuple[signals.Signal, ...]    # files this area claims by what they say
 
     def matches(self, path: str) -> bool:
         return bool(self.spec.match_file(path))
