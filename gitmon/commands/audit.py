@@ -22,9 +22,10 @@ from gitmon.audit.prefill import Prefill
 from gitmon.audit.summary import Summary
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
 from gitmon.pipeline import Pipeline
-from gitmon.policy import Policy, load_policy
+from gitmon.policy import Policy
 from gitmon.reports import renderer
 from gitmon.review import Options, load_baseline
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
 

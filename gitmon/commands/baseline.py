@@ -14,9 +14,10 @@ from gitmon import baseline, fsio, gitio
 from gitmon.change import Change, FileChange
 from gitmon.errors import EXIT_BLOCK, EXIT_PASS, FatalError, UsageError
 from gitmon.pipeline import Pipeline
-from gitmon.policy import Policy, load_policy
+from gitmon.policy import Policy
 from gitmon.review import Options
 from gitmon.routing import route_paths
+from gitmon.rulecheck import load_policy
 
 
 def run(*, cwd: str = ".", policy_path: str | None = None, rev: str = "HEAD",

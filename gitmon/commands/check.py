@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from gitmon import fsio, gitio
 from gitmon.change.selection import Selector
 from gitmon.pipeline import Pipeline
-from gitmon.policy import Policy, load_policy
+from gitmon.policy import Policy
 from gitmon.reports import renderer
 from gitmon.review import Options, Review, load_baseline
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import click
 
 from gitmon import gitio, records
 from gitmon.errors import UsageError
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 
 
 def run(*, cwd: str = ".", policy_path: str | None = None, debounce: float = 0.5,
