@@ -4,7 +4,9 @@ HEAD moved: on the same branch, a new commit (or an amend) gets a commit record,
 fast-forward (`git pull`) a range record, a reset or rebase none of its own; a checkout
 (HEAD names another branch) none either. Then the working tree is reviewed: its base
 changed. Work-tree events get a working-tree review only when a
-changed path falls in a watched area (or the policy or a .gitignore changed).
+changed path falls in a watched area (or the policy or a .gitignore changed); a batch of
+saves is reviewed as the change of those paths only (git looks at nothing else), a batch
+that lost events or moved a folder as the whole working tree's change.
 
 A review that fails (the policy does not load, git fails, a gitmon bug) is recorded as
 failed (`failure.py`) and never retried: HEAD is marked seen before its review runs, so
@@ -34,6 +36,7 @@ from gitmon.policy import POLICY_FILE, Policy
 from gitmon.review import now
 
 INDEX_LOCK_PATIENCE = 30.0   # a lock older than this is a crashed git's: review anyway
+SAVES_LIMIT = 200            # more saved paths in one batch: one diff of the whole tree
 
 
 class Stopped(Exception):
@@ -121,8 +124,10 @@ class Loop:
                     "working tree")
             else:                        # the branch moved under HEAD: commit, pull, reset
                 self._head_moved(old, head)
-        if moved or self._relevant(batch):
+        if moved:
             self.attempt(Selector("worktree"), "working tree")
+        elif self._relevant(batch):
+            self.attempt(Selector("worktree"), "working tree", self._saved(batch))
 
     def _head_moved(self, old: str | None, new: str) -> None:
         parent = gitio.first_parent(self.root, new)
@@ -133,6 +138,16 @@ class Loop:
             self.attempt(Selector("range", f"{old}..{new}"), f"{old[:7]}..{new[:7]}")
         else:
             say(f"HEAD moved to {new[:10]} (reset or rebase): reviewing the working tree")
+
+    @staticmethod
+    def _saved(batch: Batch) -> frozenset[str] | None:
+        """The paths to review when a batch is only saves; None: the whole working tree
+        (events were lost, a folder moved, the policy or an ignore file changed)."""
+        if batch.broad or batch.rescan or len(batch.paths) > SAVES_LIMIT:
+            return None
+        if any(p == POLICY_FILE or p.rsplit("/", 1)[-1] == ".gitignore" for p in batch.paths):
+            return None
+        return batch.paths
 
     def _relevant(self, batch: Batch) -> bool:
         if batch.broad or batch.rescan:
@@ -146,13 +161,14 @@ class Loop:
 
     # --- reviewing --------------------------------------------------------------------------
 
-    def attempt(self, selector: Selector, label: str) -> None:
+    def attempt(self, selector: Selector, label: str,
+                paths: frozenset[str] | None = None) -> None:
         """review(), or else a record saying why it could not be done (never a retry)."""
         started = now()
         try:
             if self.policies.error is not None:
                 raise self.policies.error
-            self.review(selector, label)
+            self.review(selector, label, paths)
         except Stopped:
             raise
         except FatalError as exc:
@@ -164,14 +180,15 @@ class Loop:
         finally:
             self.current = None
 
-    def review(self, selector: Selector, label: str) -> Outcome:
+    def review(self, selector: Selector, label: str,
+               paths: frozenset[str] | None = None) -> Outcome:
         if self.guard.abandoned:
             raise Stopped
         self.current = label
         started = time.perf_counter()
         if self.heartbeat:
             self.heartbeat.beat()
-        outcome = run_review(self.root, self.policy, selector, self.breaker, self.guard)
+        outcome = run_review(self.root, self.policy, selector, self.breaker, self.guard, paths)
         self.current = None
         if not outcome.written:
             return outcome   # shutting down: say nothing more
