@@ -24,7 +24,8 @@ from pathlib import Path
 
 from gitmon import gitio, records
 from gitmon.change.selection import Selector
-from gitmon.daemon import failure, notify
+from gitmon.daemon import client, failure, notify
+from gitmon.daemon.answers import Answers
 from gitmon.daemon.breaker import Breaker
 from gitmon.daemon.debounce import Batch, Coalescer
 from gitmon.daemon.heartbeat import Heartbeat
@@ -62,10 +63,15 @@ class Loop:
         self.last_head = gitio.head(root)
         self.last_ref = gitio.head_ref(root)
         self.current: str | None = None     # what is being reviewed, for the heartbeat
+        self.answers = Answers(self._policy_digest)
 
     @property
     def policy(self) -> Policy:
         return self.policies.policy
+
+    def _policy_digest(self) -> str | None:
+        """What the hook's policy must be for this daemon's answers; None while broken."""
+        return None if self.policies.error else client.policy_digest(self.policy.text)
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -188,7 +194,8 @@ class Loop:
         started = time.perf_counter()
         if self.heartbeat:
             self.heartbeat.beat()
-        outcome = run_review(self.root, self.policy, selector, self.breaker, self.guard, paths)
+        outcome = run_review(self.root, self.policy, selector, self.breaker, self.guard, paths,
+                             self.answers)
         self.current = None
         if not outcome.written:
             return outcome   # shutting down: say nothing more
