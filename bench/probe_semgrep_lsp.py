@@ -5,8 +5,10 @@ This starts `semgrep lsp` offline (metrics off, no version check, local rule fil
 `initializationOptions.scan.configuration`), opens every fixture under rules/** and
 collects the diagnostics; then one `semgrep --experimental` run over the same files with
 the same rules. It prints the findings that differ and the per-file re-scan time of the
-server (a didSave after the first scan) against the one-shot run's, and writes
-results/semgrep_lsp.json.
+server (a didSave after the first scan) against the one-shot run's, and the errors the
+one-shot run reports (a partly parsed file) that the server has no channel for; writes
+results/semgrep_lsp.json. Documents opened before the server says `semgrep/rulesRefreshed`
+are scanned with no rules (empty diagnostics): the probe waits for it.
 
     python bench/probe_semgrep_lsp.py [--saves 5]
 """
@@ -43,6 +45,7 @@ class Server:
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.diagnostics: dict[str, list[tuple[float, list[dict[str, Any]]]]] = {}
         self.cond = threading.Condition()
+        self.ready = False
         threading.Thread(target=self._read, daemon=True).start()
         uri = workspace.as_uri()
         self.send("initialize", {"processId": os.getpid(), "rootUri": uri, "capabilities": {},
@@ -52,6 +55,8 @@ class Server:
                                               "ci": False},
                                      "metrics": {"enabled": False}}}, 1)
         self.send("initialized", {})
+        with self.cond:
+            self.cond.wait_for(lambda: self.ready, 60.0)
 
     def send(self, method: str, params: dict[str, Any], ident: int | None = None) -> None:
         msg: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "params": params}
@@ -65,6 +70,10 @@ class Server:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         while (msg := _message(self.proc.stdout)) is not None:
+            if msg.get("method") == "semgrep/rulesRefreshed":
+                with self.cond:
+                    self.ready = True
+                    self.cond.notify_all()
             if msg.get("method") == "textDocument/publishDiagnostics":
                 with self.cond:
                     self.diagnostics.setdefault(msg["params"]["uri"], []).append(
@@ -92,8 +101,14 @@ def _message(stream: IO[bytes]) -> dict[str, Any] | None:
     return dict(json.loads(stream.read(length)))
 
 
+BROKEN = "def f(:\n    try:\n        x()\n    except Exception:\n        pass\n((((\n"
+
+
 def fixtures(workspace: Path) -> list[Path]:
-    out = []
+    """The rule fixtures, and one Python file semgrep can only partly parse."""
+    broken = workspace / "broken.py"
+    broken.write_text(BROKEN)
+    out = [broken]
     for path in sorted((ROOT / "rules").rglob("*")):
         if path.name.endswith(TARGETS):
             # a fixture of YAML rules under a plain name, as gitmon's temp tree has it
@@ -133,13 +148,18 @@ def by_server(server: Server, files: list[Path], saves: int) -> tuple[set[Findin
     return found, times
 
 
-def by_one_shot(files: list[Path], configs: list[str], cwd: Path) -> tuple[set[Finding], float]:
+def by_one_shot(files: list[Path], configs: list[str], cwd: Path,
+                errors: list[Any] | None = None) -> tuple[set[Finding], float]:
     args = [SEMGREP, "--experimental", "--metrics=off", "--disable-version-check", "--json",
             "--quiet", *(f"--config={c}" for c in configs), *map(str, files)]
     start = time.perf_counter()
     proc = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, check=False)
     seconds = time.perf_counter() - start
-    results = json.loads(proc.stdout)["results"]
+    data = json.loads(proc.stdout)
+    results = data["results"]
+    if errors is not None:      # what the one-shot run says it could not scan; LSP: nothing
+        errors += [[Path(e.get("path", "")).name, e.get("type"), e.get("level")]
+                   for e in data.get("errors", [])]
     return {(Path(r["path"]).name, r["check_id"].rsplit(".", 1)[-1], r["start"]["line"],
              r["start"]["col"], r["end"]["line"], r["end"]["col"]) for r in results}, seconds
 
@@ -158,11 +178,13 @@ def main() -> None:
             lsp, saves = by_server(server, files, args.saves)
         finally:
             server.stop()
-        shot, one_shot = by_one_shot(files, configs, workspace)
+        errors: list[Any] = []
+        shot, one_shot = by_one_shot(files, configs, workspace, errors)
         _, one_file = by_one_shot(files[:1], configs, workspace)
     result = {"fixtures": len(files), "rule_files": len(configs),
               "findings_one_shot": len(shot), "findings_lsp": len(lsp),
               "only_one_shot": sorted(shot - lsp), "only_lsp": sorted(lsp - shot),
+              "one_shot_errors (the language server publishes none)": errors,
               "lsp_rescan_one_file_median_s": round(statistics.median(saves), 3),
               "one_shot_one_file_s": round(one_file, 3),
               "one_shot_all_fixtures_s": round(one_shot, 3), "load_average": os.getloadavg()}
