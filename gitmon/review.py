@@ -130,8 +130,8 @@ class _Scan:
         self.matches: dict[str, list[semgrep.Match]] = {}
         self.todo: dict[str, bytes] = {}
         self.templates = {p for p, data in contents.items() if helm.is_template(p, data)}
-        self.daemon, self.asked = daemon, {
-            p: (client.blob_id(data), ruleset.digest(
+        self.daemon, self.asked = daemon, {   # (blob id: only the daemon needs it, rule digest)
+            p: (client.blob_id(data) if daemon else "", ruleset.digest(
                 frozenset(routing.reviewer_files) & routing.owners(p, policy)))
             for p, data in contents.items()}
         served = daemon.ask(self.asked) if daemon is not None and self.asked else {}
