@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from gitmon import baseline as baseline_file
 from gitmon import counting, fsio, gitio
@@ -22,6 +21,7 @@ from gitmon.ci.event import FIX_SHALLOW, Skip, Target
 from gitmon.commands.check import execute, write_outputs
 from gitmon.errors import FatalError, GitError, PolicyError, UsageError
 from gitmon.policy import BUILTIN_ORIGIN, POLICY_FILE, Policy, default_policy_text, parse_policy
+from gitmon.record import FindingEntry, Record
 from gitmon.reports import github, markdown, renderer
 from gitmon.rulesets import Reader, commit_reader
 
@@ -162,7 +162,7 @@ def _workspace_prefix(root: Path, env: Mapping[str, str]) -> str:
     return "" if str(rel) == "." else f"{rel.as_posix()}/"
 
 
-def _report(data: dict[str, Any], fmt: str, files: dict[str, str], env: Mapping[str, str],
+def _report(data: Record, fmt: str, files: dict[str, str], env: Mapping[str, str],
             root: Path, prefix: str = "") -> None:
     write_outputs(data, files, root)
     notes = github.annotate(data, prefix)
@@ -180,7 +180,7 @@ def _report(data: dict[str, Any], fmt: str, files: dict[str, str], env: Mapping[
                    "record": shown["Record"], "sarif": shown["SARIF"]})
 
 
-def _summary(env: Mapping[str, str], data: dict[str, Any], cut: list[dict[str, Any]],
+def _summary(env: Mapping[str, str], data: Record, cut: list[FindingEntry],
              files: dict[str, str]) -> None:
     path = env.get("GITHUB_STEP_SUMMARY")
     if not path:
