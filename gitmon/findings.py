@@ -116,7 +116,3 @@ def apply_suppressions(findings: Iterable[Finding], contents: Mapping[str, bytes
                 f = replace(f, suppression_problem=marker.text)
         out.append(f)
     return out
-
-
-def severity_rank(f: Finding) -> tuple[int, str, int]:
-    return (-int(f.severity), f.path, f.line)

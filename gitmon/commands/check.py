@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitmon import fsio, gitio
-from gitmon.change.selection import Selector
+from gitmon.change.selection import ChangeSource, Selector
 from gitmon.pipeline import Pipeline
 from gitmon.policy import Policy
 from gitmon.reports import renderer
@@ -35,7 +35,7 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     return result.verdict.exit_code
 
 
-def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
+def execute(*, root: Path, policy: Policy, reader: Reader, selector: ChangeSource,
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
             prelaunched: Prelaunch | None = None, state: Path | None = None,
