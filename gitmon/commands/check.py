@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitmon import fsio, gitio
-from gitmon.change.selection import Selector
+from gitmon.change.selection import ChangeSource, Selector
 from gitmon.daemon import client
 from gitmon.pipeline import Pipeline
 from gitmon.policy import Policy
@@ -19,6 +19,7 @@ from gitmon.rulesets import Reader, disk_reader
 
 if TYPE_CHECKING:
     from gitmon.hook.prelaunch import Prelaunch
+    from gitmon.record import Record
 
 
 def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
@@ -35,11 +36,11 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     return result.verdict.exit_code
 
 
-def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
+def execute(*, root: Path, policy: Policy, reader: Reader, selector: ChangeSource,
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
             prelaunched: Prelaunch | None = None, state: Path | None = None,
-            ) -> tuple[Review, dict[str, object]]:
+            ) -> tuple[Review, Record]:
     """The selected change through the pipeline; shared by check, the hooks and ci.
 
     `baseline` replaces the baseline file on disk (ci reads it from the base commit);
@@ -56,7 +57,8 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
     return outcome.review, outcome.record
 
 
-def _daemon(root: Path, policy: Policy, selector: Selector, use_cache: bool) -> client.Link | None:
+def _daemon(root: Path, policy: Policy, selector: ChangeSource,
+            use_cache: bool) -> client.Link | None:
     """A running daemon may answer for staged content it already reviewed (as the cache
     would: --no-cache asks it nothing)."""
     if selector.kind != "staged" or not use_cache:
@@ -67,7 +69,7 @@ def _daemon(root: Path, policy: Policy, selector: Selector, use_cache: bool) -> 
     return client.Link(str(git_dir), client.policy_digest(policy.text))
 
 
-def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str],
+def emit(data: Record, fmt: str, outputs: Mapping[str, str],
          root: Path | None = None) -> None:
     """Print the chosen format and write the --*-output files."""
     write_outputs(data, outputs, root or Path.cwd())
@@ -75,7 +77,7 @@ def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str],
     sys.stdout.flush()
 
 
-def write_outputs(data: dict[str, object], outputs: Mapping[str, str], root: Path) -> None:
+def write_outputs(data: Record, outputs: Mapping[str, str], root: Path) -> None:
     """Each format to its file, none through a link (see `fsio.write_output`)."""
     for name, target in outputs.items():
         fsio.write_output(target, renderer(name)(data), str(root))
