@@ -52,3 +52,25 @@ export function logVisit(request: Request) {
   recordVisit(forwarded);
   return isRateLimited(request.ip);
 }
+
+// a client-IP helper of a rate-limit module (worldmonitor #3721)
+function getClientIp(request: Request): string {
+  return (
+    // ruleid: security-rate-limit-spoofable-key-js
+    request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ||
+    "0.0.0.0"
+  );
+}
+
+function getTrustedClientIp(request: Request, peer: string): string {
+  if (TRUSTED_PROXIES.has(peer)) {
+    // ok: security-rate-limit-spoofable-key-js
+    return request.headers.get("x-forwarded-for")?.split(",").pop()?.trim() || peer;
+  }
+  return peer;
+}
+
+export async function checkRateLimit(request: Request) {
+  const { success } = await ratelimit.limit(getClientIp(request));
+  return success;
+}
