@@ -11,7 +11,7 @@ from gitmon import fsio, gitio, notes, records
 from gitmon.change.selection import Selector
 from gitmon.policy import Policy, load_policy
 from gitmon.reports import renderer
-from gitmon.review import Options, Review, load_baseline, review
+from gitmon.review import Options, Part, Review, load_baseline, review
 from gitmon.rulesets import Reader, disk_reader
 
 if TYPE_CHECKING:
@@ -36,19 +36,20 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
             prelaunched: Prelaunch | None = None, state: Path | None = None,
-            ) -> tuple[Review, dict[str, object]]:
+            part: Part | None = None) -> tuple[Review, dict[str, object]]:
     """Review the selected change and write its record; shared by check, ci and the daemon.
 
     `baseline` replaces the baseline file on disk (ci reads it from the base commit);
     `prelaunched` is the hook's early semgrep job (see `gitmon.hook.prelaunch`); `state`
-    replaces settings.records as the folder of records and cache (ci's $RUNNER_TEMP).
+    replaces settings.records as the folder of records and cache (ci's $RUNNER_TEMP);
+    `part`: one shard of CI's matrix (`gitmon.ci.shard`).
     """
     change = selector.change(root)
     base = state or records.records_dir(root, policy.settings.records)
     if baseline is None:
         baseline = load_baseline(root, policy)
     options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
-                      baseline=baseline, prelaunched=prelaunched)
+                      baseline=baseline, prelaunched=prelaunched, part=part)
     result = review(change, policy, reader, options, cache_dir=base / "cache")
     data = records.build(result)
     if record:
