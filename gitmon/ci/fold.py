@@ -153,13 +153,13 @@ def _lost(first: dict[str, Any], name: str, uncovered: set[str], missing: list[i
     if not files:
         return None
     gone = [p for p in files if p in uncovered]
-    where = ", ".join(f"shard {i} of {total}" for i in missing) or "no shard"
-    if gone:
-        more = f" and {len(gone) - 3} more" if len(gone) > 3 else ""
-        return f"{where} missing: not reviewed: {', '.join(gone[:3])}{more}"
+    more = f" and {len(gone) - 3} more" if len(gone) > 3 else ""
+    lost = [f"not reviewed: {', '.join(gone[:3])}{more}"] if gone else []
     if 1 in missing:
-        return f"{where} missing: the built-in checks did not run"
-    return None
+        lost.append("the built-in checks did not run")
+    where = ", ".join(f"shard {i} of {total}" for i in missing) + " missing" if missing \
+        else "no shard scanned them (shards of different gitmon versions?)"
+    return f"{where}: {'; '.join(lost)}" if lost else None
 
 
 def _reviewer(name: str, docs: Sequence[dict[str, Any]], findings: int,
