@@ -9,7 +9,10 @@ and changes no test (another). N shards merged must say what one run says.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -18,7 +21,9 @@ from typing import Any
 import jsonschema
 import pytest
 from conftest import TOKEN_LOG, GitRepo, Result, make_repo
-from test_ci import SARIF_SCHEMA
+from test_ci import SARIF_SCHEMA, parse_outputs
+
+from gitmon import counting
 
 SCHEMA = json.loads(resources.files("gitmon").joinpath("schemas/record-1.schema.json").read_text())
 
@@ -304,3 +309,30 @@ def test_audit_shards_merged_equal_one_audit(tmp_path: Path) -> None:
     assert run.code == 3 and "degraded: shard 2 of 3 missing" in run.out
     shutil.copy(tmp_path / "one.json", tmp_path / "n3" / "one.json")
     assert merge(repo, tmp_path / "n3").code == 2     # an unsharded summary is a 1 of 1
+
+
+def test_merge_on_github_annotates_once_and_sets_the_outputs(pr: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    """The merge job is the gate: the same annotations as one run, the step outputs and
+    the job summary, run where no repository is checked out."""
+    repo, (base, head) = pr["repo"], pr["change"]
+    one = repo.gitmon("ci", "--base", base, "--head", head, "--no-record", "--sarif-output", "",
+                      "--format", "github")
+    summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
+    env = dict(os.environ, GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary),
+               GITHUB_OUTPUT=str(output), RUNNER_TEMP=str(tmp_path))
+    sarif = tmp_path / "gitmon.sarif"
+    proc = subprocess.run([sys.executable, "-m", "gitmon", "merge", str(pr["out"] / "n2"),
+                           "--sarif-output", str(sarif)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert annotations(proc.stdout) == annotations(one.out) != []
+    outputs = parse_outputs(output.read_text())
+    assert outputs["verdict"] == "block" and outputs["sarif"] == str(sarif) and sarif.is_file()
+    assert outputs["findings"] == str(sum(counting.counts(f) for f in pr["one"]["findings"]))
+    assert "policy-weakened" in summary.read_text()
+
+
+def annotations(out: str) -> list[str]:
+    live = out.split("::stop-commands::", 1)[0]
+    return [line for line in live.splitlines() if line.startswith(("::error", "::warning"))]
