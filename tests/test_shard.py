@@ -336,3 +336,13 @@ def test_merge_on_github_annotates_once_and_sets_the_outputs(pr: dict[str, Any],
 def annotations(out: str) -> list[str]:
     live = out.split("::stop-commands::", 1)[0]
     return [line for line in live.splitlines() if line.startswith(("::error", "::warning"))]
+
+
+def test_a_shard_notes_no_verdict_on_the_commit(small: dict[str, Any], tmp_path: Path) -> None:
+    """Shard 2's pass is not the commit's verdict: only a whole review notes the commit."""
+    repo, (base, head) = small["repo"], small["change"]
+    env_free = ("--base", base, "--head", head, "--sarif-output", "")
+    assert repo.gitmon("ci", *env_free, "--shard", "2/2").code == 0
+    assert repo.git("notes", "--ref", "gitmon", "list", head, check=False) == ""
+    assert repo.gitmon("ci", *env_free).code == 0
+    assert repo.git("notes", "--ref", "gitmon", "list", head, check=False).strip()

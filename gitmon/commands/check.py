@@ -56,7 +56,8 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
         notes.mark_staged(root, selector.kind, data)
         path = records.write(base, data)
         data["record_path"] = str(path)
-        notes.record_written(root, data)
+        if part is None:    # a shard's verdict is not the commit's: its notes wait for merge
+            notes.record_written(root, data)
     return result, data
 
 
