@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from gitmon.counting import decides
-from gitmon.policy import Severity
 from gitmon.redact import redact, redact_code, redact_message
+from gitmon.severity import Severity
 from gitmon.suppression import FileMarkers
 
 if TYPE_CHECKING:

@@ -219,8 +219,8 @@ def test_progress_bar_only_on_a_terminal(repo: GitRepo, tmp_path: Path) -> None:
 def test_unrouted_shortcut_writes_the_record_review_would(repo: GitRepo) -> None:
     from gitmon import records
     from gitmon.audit import history
-    from gitmon.policy import load_policy
     from gitmon.review import Options, review
+    from gitmon.rulecheck import load_policy
     from gitmon.rulesets import disk_reader
 
     repo.write("docs/a b.md", "x\n")

@@ -14,7 +14,7 @@ from typing import Any
 
 from gitmon import __version__, counting, records
 from gitmon.errors import UsageError
-from gitmon.policy import Severity
+from gitmon.severity import Severity
 
 Doc = tuple[str, dict[str, Any]]       # (where it was read, the JSON document)
 RANK = ("skipped", "passed", "pending", "failed")

@@ -16,15 +16,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from gitmon import fsio, gitio, notes, records
+from gitmon import fsio, gitio
 from gitmon.audit import history
 from gitmon.audit.prefill import Prefill
 from gitmon.audit.summary import Summary
 from gitmon.ci.shard import Shard
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
-from gitmon.policy import Policy, load_policy
+from gitmon.pipeline import Pipeline
+from gitmon.policy import Policy
 from gitmon.reports import renderer
-from gitmon.review import Options, load_baseline, review
+from gitmon.review import Options, load_baseline
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
 
@@ -76,9 +78,8 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
           summary: Summary, options: Options, record: bool, bar: Progress,
           found: list[dict[str, Any]] | None = None) -> None:
     """Review every commit of pairs, window by window, into summary (and the records)."""
-    base = records.records_dir(root, policy.settings.records)
-    cache_dir = base / "cache"
-    prefill = Prefill(root, policy, reader, cache_dir)
+    flow = Pipeline(root, policy, reader=reader, write=record)
+    prefill = Prefill(root, policy, reader, flow.cache_dir)
     router = history.Router(policy)
     for window in history.windows(router, history.changes(root, pairs)):
         warm = prefill.warm([(c, r) for c, r in window if r is not None])
@@ -89,12 +90,10 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
             if routing is None:
                 result = history.unrouted_review(change, policy, opts)
             else:
-                result = review(change, policy, reader, opts, cache_dir=cache_dir)
-            data = records.build(result)
-            path = records.write(base, data) if record else None
-            if path is not None and routing is not None:   # a note per routed commit only
-                notes.record_written(root, data)
-            summary.add(result, str(path.relative_to(root)) if path else None)
+                result = flow.review(change, opts)
+            # a note per routed commit only: an unrouted one has no verdict worth sharing
+            outcome = flow.record(result, note=routing is not None)
+            summary.add(result, str(outcome.path.relative_to(root)) if outcome.path else None)
             if found is not None:
                 found += [f.to_json() for f in result.findings if f.counts]
             bar.update(1)

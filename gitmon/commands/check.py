@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gitmon import fsio, gitio, notes, records
+from gitmon import fsio, gitio
 from gitmon.change.selection import Selector
-from gitmon.policy import Policy, load_policy
+from gitmon.pipeline import Pipeline
+from gitmon.policy import Policy
 from gitmon.reports import renderer
-from gitmon.review import Options, Part, Review, load_baseline, review
+from gitmon.review import Options, Part, Review, load_baseline
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
 if TYPE_CHECKING:
@@ -37,28 +39,21 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
             prelaunched: Prelaunch | None = None, state: Path | None = None,
             part: Part | None = None) -> tuple[Review, dict[str, object]]:
-    """Review the selected change and write its record; shared by check, ci and the daemon.
+    """The selected change through the pipeline; shared by check, the hooks and ci.
 
     `baseline` replaces the baseline file on disk (ci reads it from the base commit);
     `prelaunched` is the hook's early semgrep job (see `gitmon.hook.prelaunch`); `state`
     replaces settings.records as the folder of records and cache (ci's $RUNNER_TEMP);
     `part`: one shard of CI's matrix (`gitmon.ci.shard`).
     """
-    change = selector.change(root)
-    base = state or records.records_dir(root, policy.settings.records)
+    flow = Pipeline(root, policy, reader=reader, state=state, write=record)
     if baseline is None:
         baseline = load_baseline(root, policy)
     options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
                       baseline=baseline, prelaunched=prelaunched, part=part)
-    result = review(change, policy, reader, options, cache_dir=base / "cache")
-    data = records.build(result)
-    if record:
-        notes.mark_staged(root, selector.kind, data)
-        path = records.write(base, data)
-        data["record_path"] = str(path)
-        if part is None:    # a shard's verdict is not the commit's: its notes wait for merge
-            notes.record_written(root, data)
-    return result, data
+    # a shard's verdict is not the commit's: no note on it (`gitmon merge` has the verdict)
+    outcome = flow.record(flow.review(selector.change(root), options), note=part is None)
+    return outcome.review, outcome.record
 
 
 def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str],

@@ -11,7 +11,7 @@ import click
 from gitmon import gitio, notes, records
 from gitmon.notes import sync as notes_sync
 from gitmon.notes import tie
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 from gitmon.tempfiles import pid_alive
 
 DAEMON_STATE = "daemon.json"

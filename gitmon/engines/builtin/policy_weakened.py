@@ -17,15 +17,8 @@ from gitmon.engines.builtin.gatefiles import fingerprints, key_lines, line_of, r
 from gitmon.engines.builtin.policydiff import weakenings
 from gitmon.errors import PolicyError
 from gitmon.findings import Finding
-from gitmon.policy import (
-    BUILTIN_PACKS,
-    POLICY_FILE,
-    Policy,
-    Reviewer,
-    Severity,
-    default_policy_text,
-    parse_policy,
-)
+from gitmon.policy import BUILTIN_PACKS, POLICY_FILE, Policy, Reviewer, default_policy_text, parse_policy
+from gitmon.severity import Severity
 
 
 class PolicyWeakened:
