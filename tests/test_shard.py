@@ -307,6 +307,12 @@ def test_audit_shards_merged_equal_one_audit(tmp_path: Path) -> None:
         assert merged["degraded"] is None and merged["shard"]["missing"] == []
     run = merge(repo, tmp_path / "n3" / "audit-1.json", tmp_path / "n3" / "audit-3.json")
     assert run.code == 3 and "degraded: shard 2 of 3 missing" in run.out
+    page = tmp_path / "audit.md"
+    assert merge(repo, tmp_path / "n2", "--markdown-output", page).code == 0
+    text = page.read_text()
+    assert text.startswith("## gitmon audit `HEAD`") and f"{len(one['blocked'])} block," in text
+    run = merge(repo, tmp_path / "n2", "--sarif-output", tmp_path / "audit.sarif")
+    assert run.code == 2 and "upload each shard's --sarif-output" in run.err
     shutil.copy(tmp_path / "one.json", tmp_path / "n3" / "one.json")
     assert merge(repo, tmp_path / "n3").code == 2     # an unsharded summary is a 1 of 1
 

@@ -67,7 +67,7 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
     texts = {"json": json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
              "text": summary.text()}
     for name, target in (outputs or {}).items():
-        fsio.write_output(target, _output(name, texts, summary, found), str(root))
+        fsio.write_output(target, output_text(name, texts, summary, found), str(root))
     sys.stdout.write(texts["json" if fmt == "json" else "text"])
     if summary.degraded:
         return EXIT_FAILURE
@@ -99,7 +99,7 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
             bar.update(1)
 
 
-def _output(name: str, texts: dict[str, str], summary: Summary,
+def output_text(name: str, texts: dict[str, str], summary: Summary,
             found: list[dict[str, Any]]) -> str:
     """--json-output: the summary; --markdown-output: it for a page; --sarif-output: every
     finding that counts, over every commit of the range."""

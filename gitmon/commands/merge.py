@@ -107,7 +107,7 @@ def _record_keys() -> list[str]:
 
 def _audits(docs: Sequence[fold.Doc], fmt: str, outputs: Mapping[str, str],
             fail_on_block: bool) -> int:
-    from gitmon.commands.audit import _output
+    from gitmon.commands.audit import output_text
 
     if "sarif" in outputs or fmt not in ("text", "json"):
         raise UsageError("merged audit summaries give text or JSON (--json-output, "
@@ -117,7 +117,7 @@ def _audits(docs: Sequence[fold.Doc], fmt: str, outputs: Mapping[str, str],
     doc = dict(summary.to_json(), shard=shard)
     texts = {"json": json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "text": summary.text()}
     for name, target in outputs.items():
-        fsio.write_output(target, _output(name, texts, summary, []), str(Path.cwd()))
+        fsio.write_output(target, output_text(name, texts, summary, []), str(Path.cwd()))
     sys.stdout.write(texts[fmt])
     if summary.degraded:
         return EXIT_FAILURE
