@@ -352,3 +352,24 @@ def test_a_shard_notes_no_verdict_on_the_commit(small: dict[str, Any], tmp_path:
     assert repo.git("notes", "--ref", "gitmon", "list", head, check=False) == ""
     assert repo.gitmon("ci", *env_free).code == 0
     assert repo.git("notes", "--ref", "gitmon", "list", head, check=False).strip()
+
+
+def test_a_shard_whose_engine_failed_leaves_the_merge_pending(small: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    repo, (base, head) = small["repo"], small["change"]
+    first, second = shard_records(repo, small["change"], 2, tmp_path)
+    env = dict(os.environ, GITMON_SEMGREP=str(tmp_path / "no-semgrep"))
+    broken = tmp_path / "broken.json"
+    proc = subprocess.run([sys.executable, "-m", "gitmon", "ci", "--base", base, "--head", head,
+                           "--no-record", "--sarif-output", "", "--shard", "2/2",
+                           "--json-output", str(broken)], cwd=repo.path, env=env,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 3, proc.stderr
+    assert merge(repo, first, second).code == 0
+    run = merge(repo, first, broken, "--format", "json")
+    assert run.code == 3
+    merged = json.loads(run.out)
+    assert merged["verdict"] == "pending" and merged["shard"]["missing"] == []
+    assert merged["degraded"]["reason"].startswith("shard 2 of 2: ")
+    assert merged["reviewers"]["security"]["status"] == "pending"
+    assert merged["reviewers"]["security"]["reason"].startswith("shard 2: degraded: ")
