@@ -165,7 +165,7 @@ def _lost(first: dict[str, Any], name: str, uncovered: set[str], missing: list[i
 def _reviewer(name: str, docs: Sequence[dict[str, Any]], findings: int,
               lost: str | None) -> dict[str, Any]:
     """The worst status of the shards (a part not reviewed is pending), and why."""
-    parts = [(_shard(d)["index"], d["reviewers"][name]) for d in docs]
+    parts = [(_shard(d)["index"], d["reviewers"][name]) for d in docs if name in d["reviewers"]]
     status = max((r["status"] for _, r in parts), key=RANK.index)
     if lost is not None and RANK.index(status) < RANK.index("pending"):
         status = "pending"
