@@ -13,11 +13,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from gitmon import notes, records
 from gitmon.change import Change
 from gitmon.policy import Policy
+from gitmon.record import Record
 from gitmon.review import Options, Review, review
 from gitmon.rulesets import Reader, disk_reader
 
@@ -37,7 +37,7 @@ class WriteGuard:
 @dataclass(frozen=True)
 class Outcome:
     review: Review
-    record: dict[str, Any]
+    record: Record
     path: Path | None          # where the record was written; None: it was not
 
     @property
@@ -84,7 +84,7 @@ class Pipeline:
     def run(self, change: Change, options: Options) -> Outcome:
         return self.record(self.review(change, options))
 
-    def _write(self, result: Review, data: dict[str, Any], note: bool) -> Outcome:
+    def _write(self, result: Review, data: Record, note: bool) -> Outcome:
         notes.mark_staged(self.root, result.change.kind, data)
         path = records.write(self.state, data)
         data["record_path"] = str(path)

@@ -24,6 +24,7 @@ from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
     from gitmon.hook.prelaunch import Prelaunch
+    from gitmon.record import ShardEntry
 
 
 class Part(Protocol):
@@ -34,7 +35,7 @@ class Part(Protocol):
 
     def share(self, sizes: Mapping[str, int]) -> frozenset[str]: ...   # routed files it scans
 
-    def to_json(self, files: Collection[str]) -> dict[str, object]: ...
+    def to_json(self, files: Collection[str]) -> ShardEntry: ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Review:
     dropped: int = 0                   # findings outside the diff filter
     engine: dict[str, object] = field(default_factory=dict)
     tests_dropped: int = 0             # findings in test code its reviewer does not gate
-    part: dict[str, object] | None = None   # which shard this is and what it scanned
+    part: ShardEntry | None = None     # which shard this is and what it scanned
 
 
 def now() -> str:

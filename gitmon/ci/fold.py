@@ -10,10 +10,11 @@ scanned (a missing shard) leaves its reviewers pending: a gate never passes sile
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from gitmon import __version__, counting, records
 from gitmon.errors import UsageError
+from gitmon.record import Record
 from gitmon.severity import Severity
 
 Doc = tuple[str, dict[str, Any]]       # (where it was read, the JSON document)
@@ -44,7 +45,7 @@ def _shard(doc: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def fold(docs: Sequence[Doc]) -> dict[str, Any]:
+def fold(docs: Sequence[Doc]) -> Record:
     """The record of the whole change from its shards' records (at least one)."""
     _same_change(docs)
     total, missing = shards(docs)
@@ -73,7 +74,8 @@ def fold(docs: Sequence[Doc]) -> dict[str, Any]:
         out["reviewers"][name] = _reviewer(name, plain, tally.get(name, 0),
                                            _lost(first, name, uncovered, missing, total))
     out["verdict"] = _verdict(out["reviewers"].values(), missing)
-    return out
+    # the shards' own records, read as JSON: `gitmon merge` checked they are whole records
+    return cast(Record, out)
 
 
 def _same_change(docs: Sequence[Doc]) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from gitmon.errors import UsageError
+from gitmon.record import ShardEntry
 
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 HINT = "give --shard I/N with 1 <= I <= N, e.g. --shard 2/3 for the second of three jobs"
@@ -47,7 +48,7 @@ class Shard:
     def owns_commit(self, sha: str) -> bool:
         return int(sha, 16) % self.total == self.index - 1
 
-    def to_json(self, files: Collection[str]) -> dict[str, object]:
+    def to_json(self, files: Collection[str]) -> ShardEntry:
         """The record's `shard`: which one, and the routed files it scanned."""
         return {"index": self.index, "total": self.total, "files": sorted(files)}
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from gitmon import fsio, gitio
 from gitmon.audit import history
@@ -24,7 +24,8 @@ from gitmon.ci.shard import Shard
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
 from gitmon.pipeline import Pipeline
 from gitmon.policy import Policy
-from gitmon.reports import renderer
+from gitmon.record import FindingEntry
+from gitmon.reports import sarif
 from gitmon.review import Options, load_baseline
 from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
@@ -52,7 +53,7 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
     if shard is not None:
         pairs = [(sha, parent) for sha, parent in pairs if shard.owns_commit(sha)]
     summary = Summary(spec=spec, shallow=gitio.is_shallow(root))
-    found: list[dict[str, Any]] = []
+    found: list[FindingEntry] = []
     started = time.perf_counter()
     with _progress(len(pairs)) as bar:
         audit(root=root, policy=policy, reader=disk_reader(root), pairs=pairs, summary=summary,
@@ -76,7 +77,7 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
 
 def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, str | None]],
           summary: Summary, options: Options, record: bool, bar: Progress,
-          found: list[dict[str, Any]] | None = None) -> None:
+          found: list[FindingEntry] | None = None) -> None:
     """Review every commit of pairs, window by window, into summary (and the records)."""
     flow = Pipeline(root, policy, reader=reader, write=record)
     prefill = Prefill(root, policy, reader, flow.cache_dir)
@@ -100,7 +101,7 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
 
 
 def output_text(name: str, texts: dict[str, str], summary: Summary,
-            found: list[dict[str, Any]]) -> str:
+                found: list[FindingEntry]) -> str:
     """--json-output: the summary; --markdown-output: it for a page; --sarif-output: every
     finding that counts, over every commit of the range."""
     if name == "json":
@@ -108,8 +109,8 @@ def output_text(name: str, texts: dict[str, str], summary: Summary,
     if name == "markdown":
         return f"## gitmon audit `{summary.spec}`\n\n```text\n{texts['text']}```\n"
     blocked = "block" if summary.blocked else "pending" if summary.pending else "pass"
-    return renderer("sarif")({
-        "id": f"audit {summary.spec}", "source": "audit", "verdict": blocked,
+    return sarif.render({
+        "id": f"audit {summary.spec}", "source": "audit", "verdict": blocked, "reviewers": {},
         "findings": found,
         "degraded": {"reason": summary.degraded} if summary.degraded else None})
 

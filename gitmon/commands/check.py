@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitmon import fsio, gitio
-from gitmon.change.selection import Selector
+from gitmon.change.selection import ChangeSource, Selector
 from gitmon.pipeline import Pipeline
 from gitmon.policy import Policy
 from gitmon.reports import renderer
@@ -18,6 +18,7 @@ from gitmon.rulesets import Reader, disk_reader
 
 if TYPE_CHECKING:
     from gitmon.hook.prelaunch import Prelaunch
+    from gitmon.record import Record
 
 
 def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
@@ -34,11 +35,11 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     return result.verdict.exit_code
 
 
-def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
+def execute(*, root: Path, policy: Policy, reader: Reader, selector: ChangeSource,
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
             prelaunched: Prelaunch | None = None, state: Path | None = None,
-            part: Part | None = None) -> tuple[Review, dict[str, object]]:
+            part: Part | None = None) -> tuple[Review, Record]:
     """The selected change through the pipeline; shared by check, the hooks and ci.
 
     `baseline` replaces the baseline file on disk (ci reads it from the base commit);
@@ -56,7 +57,7 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
     return outcome.review, outcome.record
 
 
-def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str],
+def emit(data: Record, fmt: str, outputs: Mapping[str, str],
          root: Path | None = None) -> None:
     """Print the chosen format and write the --*-output files."""
     write_outputs(data, outputs, root or Path.cwd())
@@ -64,7 +65,7 @@ def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str],
     sys.stdout.flush()
 
 
-def write_outputs(data: dict[str, object], outputs: Mapping[str, str], root: Path) -> None:
+def write_outputs(data: Record, outputs: Mapping[str, str], root: Path) -> None:
     """Each format to its file, none through a link (see `fsio.write_output`)."""
     for name, target in outputs.items():
         fsio.write_output(target, renderer(name)(data), str(root))

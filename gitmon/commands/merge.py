@@ -38,9 +38,12 @@ def run(*, paths: Sequence[str], fmt: str | None = None, outputs: Mapping[str, s
     from gitmon.commands import ci
 
     data = fold.fold(docs)
-    if data["shard"]["missing"]:
-        sys.stderr.write(f"gitmon: {data['degraded']['reason']}: its files were not reviewed, "
-                         "so the verdict cannot be a pass\n")
+    shard = data.get("shard")
+    missing = shard.get("missing", []) if shard is not None else []
+    if shard is not None and missing:
+        said = ", ".join(f"shard {i}" for i in missing)
+        sys.stderr.write(f"gitmon: {said} of {shard['total']} missing: its files were not "
+                         "reviewed, so the verdict cannot be a pass\n")
     fmt = fmt or ("github" if env.get("GITHUB_ACTIONS") == "true" else "text")
     ci.report(data, fmt, {k: os.path.abspath(v) for k, v in outputs.items()}, env, Path.cwd())
     return Verdict(data["verdict"]).exit_code

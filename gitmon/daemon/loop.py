@@ -214,7 +214,7 @@ class Loop:
             except (OSError, FatalError) as exc:
                 say(f"could not record the failure: {exc}")
                 return
-        first = str(data["degraded"]["reason"]).splitlines()[0]
+        first = (failure.printable(message).splitlines() or ["(no reason given)"])[0]
         self.notifier.send(f"review failed: {first}  [{label}]", data)
         if self.heartbeat:     # `gitmon status` shows the last review: this one, pending
             self.heartbeat.update(last_review={
