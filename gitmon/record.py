@@ -86,6 +86,17 @@ class Findings(TypedDict):
     verdict: str                 # pass | block | pending
 
 
+class ShardEntry(TypedDict):
+    """One shard of CI's matrix (index, total, the routed files it scanned), or the
+    record `gitmon merge` folded from shards (total, merged, missing)."""
+
+    total: int
+    index: NotRequired[int]
+    files: NotRequired[list[str]]
+    merged: NotRequired[list[int]]
+    missing: NotRequired[list[int]]
+
+
 class Record(Findings):
     schema: str
     started_at: str
@@ -98,4 +109,5 @@ class Record(Findings):
     filter_dropped: NotRequired[int]
     tests_dropped: NotRequired[int]
     engine: NotRequired[dict[str, Any]]
+    shard: NotRequired[ShardEntry]
     record_path: NotRequired[str]     # where it was written; not part of the file itself

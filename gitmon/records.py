@@ -63,6 +63,8 @@ def build(review: Review, record_id: str | None = None) -> Record:
         "degraded": {"reason": review.degraded} if review.degraded else None,
         "verdict": review.verdict.value,
     })
+    if review.part is not None:     # one shard of CI's matrix (`gitmon merge` folds them)
+        record["shard"] = review.part
     return record
 
 

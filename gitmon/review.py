@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +25,18 @@ from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
     from gitmon.hook.prelaunch import Prelaunch
+    from gitmon.record import ShardEntry
+
+
+class Part(Protocol):
+    """One shard of a review split over CI's matrix (`gitmon.ci.shard.Shard`)."""
+
+    @property
+    def whole_change(self) -> bool: ...   # the built-in checks run here (over everything)
+
+    def share(self, sizes: Mapping[str, int]) -> frozenset[str]: ...   # routed files it scans
+
+    def to_json(self, files: Collection[str]) -> ShardEntry: ...
 
 
 class EngineLink(Protocol):
@@ -48,6 +60,7 @@ class Options:
     prelaunched: Prelaunch | None = field(default=None, compare=False)
     # a running daemon's engine answers for content it reviewed (`gitmon.daemon.client`)
     daemon: EngineLink | None = field(default=None, compare=False)
+    part: Part | None = None           # a CI shard: only its share of the routed files
 
 
 @dataclass
@@ -66,6 +79,7 @@ class Review:
     dropped: int = 0                   # findings outside the diff filter
     engine: dict[str, object] = field(default_factory=dict)
     tests_dropped: int = 0             # findings in test code its reviewer does not gate
+    part: ShardEntry | None = None     # which shard this is and what it scanned
 
 
 def now() -> str:
@@ -76,6 +90,9 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
            cache_dir: Path | None = None) -> Review:
     started = now()
     routing, contents, notes, skipped = route_and_read(policy, change)   # by path, then content
+    mine = _share(options.part, routing, contents)
+    scanned = {p: d for p, d in contents.items() if p in mine}
+    skipped = {p: why for p, why in skipped.items() if p in mine}
     routed = [f for f in change.files if f.path in routing.file_areas]
     for path, data in contents.items():
         try:
@@ -89,10 +106,12 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
     if options.prelaunched is not None:
         options.prelaunched.remember(set(routing.reviewer_files), ruleset)
-    scan = _Scan(policy, routing, ruleset, contents,
+    scan = _Scan(policy, routing, ruleset, scanned,
                  cache_dir if options.use_cache else None, options.engine_off,
                  options.prelaunched, options.daemon)
-    builtin = _builtin(change, routing, policy, contents)     # while semgrep runs
+    # Built-in checks (some look at the whole change) run once: in shard 1 of a matrix.
+    whole = options.part is None or options.part.whole_change
+    builtin = _builtin(change, routing, policy, contents) if whole else []  # while semgrep runs
     matches, failure, engine, engine_notes = scan.finish()
     notes.update({path: helm.NOTE for path in scan.templates})
     notes.update(engine_notes)
@@ -110,12 +129,20 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     findings = apply_suppressions(findings, contents)
     findings = [_baselined(f, options.baseline) for f in findings]
     findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
-    pending = unreviewed.engine_failed(routing, ruleset, contents.keys(), failure)
+    pending = unreviewed.engine_failed(routing, ruleset, scanned.keys(), failure)
     missed = unreviewed.by_reviewer(policy, routing, ruleset, skipped)
     results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on,
                              missed)
     return Review(change, policy, routing, findings, results, verdict, notes, failure,
-                  options.source, started, now(), dropped, engine, tests_dropped)
+                  options.source, started, now(), dropped, engine, tests_dropped,
+                  options.part.to_json(mine) if options.part else None)
+
+
+def _share(part: Part | None, routing: Routing, contents: Mapping[str, bytes]) -> frozenset[str]:
+    """The routed files this review scans: all, or a shard's share (dealt by size)."""
+    if part is None:
+        return frozenset(routing.file_areas)
+    return part.share({p: len(contents.get(p, b"")) for p in routing.file_areas})
 
 
 class _Scan:

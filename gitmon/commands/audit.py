@@ -20,6 +20,7 @@ from gitmon import fsio, gitio
 from gitmon.audit import history
 from gitmon.audit.prefill import Prefill
 from gitmon.audit.summary import Summary
+from gitmon.ci.shard import Shard
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
 from gitmon.pipeline import Pipeline
 from gitmon.policy import Policy
@@ -37,7 +38,8 @@ class Progress(Protocol):
 def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
         max_count: int | None = None, fmt: str = "text", fail_on: str | None = None,
         diff_filter: str | None = None, record: bool = True, fail_on_block: bool = False,
-        outputs: Mapping[str, str] | None = None) -> int:
+        outputs: Mapping[str, str] | None = None, shard: Shard | None = None) -> int:
+    """`shard`: audit only that share of the range's commits (`gitmon merge` folds them)."""
     if max_count is not None and max_count < 1:
         raise UsageError(f"--max-count must be at least 1, not {max_count}",
                          hint="leave it out to audit the whole range")
@@ -47,6 +49,9 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
         raise UsageError("nothing is committed yet: there is no history to audit",
                          hint="commit first, or review the working tree with `gitmon check`")
     pairs = history.commits(root, spec, max_count)
+    in_range = len(pairs)
+    if shard is not None:
+        pairs = [(sha, parent) for sha, parent in pairs if shard.owns_commit(sha)]
     summary = Summary(spec=spec, shallow=gitio.is_shallow(root))
     found: list[FindingEntry] = []
     started = time.perf_counter()
@@ -56,10 +61,14 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
                               baseline=load_baseline(root, policy)),
               record=record, bar=bar, found=found)
     summary.seconds = round(time.perf_counter() - started, 3)
-    texts = {"json": json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n",
+    doc = summary.to_json()
+    if shard is not None:   # what `gitmon merge` needs to fold the shards exactly
+        doc["shard"] = {"index": shard.index, "total": shard.total, "range_commits": in_range,
+                        "rules": dict(sorted(summary.rules.items()))}
+    texts = {"json": json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
              "text": summary.text()}
     for name, target in (outputs or {}).items():
-        fsio.write_output(target, _output(name, texts, summary, found), str(root))
+        fsio.write_output(target, output_text(name, texts, summary, found), str(root))
     sys.stdout.write(texts["json" if fmt == "json" else "text"])
     if summary.degraded:
         return EXIT_FAILURE
@@ -91,8 +100,8 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
             bar.update(1)
 
 
-def _output(name: str, texts: dict[str, str], summary: Summary,
-            found: list[FindingEntry]) -> str:
+def output_text(name: str, texts: dict[str, str], summary: Summary,
+                found: list[FindingEntry]) -> str:
     """--json-output: the summary; --markdown-output: it for a page; --sarif-output: every
     finding that counts, over every commit of the range."""
     if name == "json":

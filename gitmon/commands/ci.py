@@ -17,6 +17,7 @@ from gitmon import counting, fsio, gitio
 from gitmon.change.selection import Selector
 from gitmon.ci import event as ci_event
 from gitmon.ci.event import Skip, Target
+from gitmon.ci.shard import Shard
 from gitmon.commands.check import execute, write_outputs
 from gitmon.errors import FatalError, GitError, PolicyError, UsageError
 from gitmon.policy import BUILTIN_ORIGIN, POLICY_FILE, Policy, default_policy_text, parse_policy
@@ -29,8 +30,10 @@ def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
         policy_path: str | None = None, fail_on: str | None = None,
         diff_filter: str | None = None, sarif_file: str | None = None,
         outputs: Mapping[str, str] | None = None, fmt: str | None = None,
-        record: bool = True, env: Mapping[str, str] | None = None) -> int:
-    """`sarif_file`: None for the default place, '' for no SARIF; `outputs`: json, markdown."""
+        record: bool = True, env: Mapping[str, str] | None = None,
+        shard: Shard | None = None) -> int:
+    """`sarif_file`: None for the default place, '' for no SARIF; `outputs`: json, markdown;
+    `shard`: review only that share of the routed files (`gitmon merge` folds the shards)."""
     env = os.environ if env is None else env
     on_github = env.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if on_github else "text")
@@ -48,9 +51,20 @@ def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
                            fail_on=fail_on, diff_filter=diff_filter, record=record, source="ci",
                            baseline=_baseline(root, policy_rev, policy),
                            # The checkout is the head's: a cache in it could be the change's own.
-                           use_cache=False, state=_state(env))
-    _report(data, fmt, files, env, root, _workspace_prefix(root, env))
+                           use_cache=False, state=_state(env), part=shard)
+    if shard is not None:
+        _say_share(shard, data)
+    report(data, fmt, files, env, root, _workspace_prefix(root, env))
     return result.verdict.exit_code
+
+
+def _say_share(shard: Shard, data: Record) -> None:
+    """On stderr: what this job of the matrix took (an empty share passes, and says so)."""
+    entry = data.get("shard")
+    share = entry.get("files", []) if entry is not None else []
+    routed = sum(1 for f in data["change"]["files"] if f["areas"])
+    sys.stderr.write(f"gitmon: {shard.label()} scans {len(share)} of {routed} routed file(s)"
+                     + (" (built-in checks run here)" if shard.whole_change else "") + "\n")
 
 
 def artifacts(cwd: str, env: Mapping[str, str], sarif_file: str | None,
@@ -156,8 +170,10 @@ def _workspace_prefix(root: Path, env: Mapping[str, str]) -> str:
     return "" if str(rel) == "." else f"{rel.as_posix()}/"
 
 
-def _report(data: Record, fmt: str, files: dict[str, str], env: Mapping[str, str],
-            root: Path, prefix: str = "") -> None:
+def report(data: Record, fmt: str, files: dict[str, str], env: Mapping[str, str],
+           root: Path, prefix: str = "") -> None:
+    """stdout, the output files, and on GitHub the annotations, summary and step outputs
+    (also `gitmon merge`'s, for the record folded from a matrix's shards)."""
     write_outputs(data, files, root)
     notes = github.annotate(data, prefix)
     if fmt == "github":
