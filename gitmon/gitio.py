@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from gitmon import gitdir
 from gitmon.errors import GitError, UsageError
 
 TYPE_CHECKING = False   # `import typing` costs 7 ms, on the hook's path
@@ -76,8 +77,13 @@ def git_dir(root: Path) -> Path:
     return Path(os.fsdecode(run(root, "rev-parse", "--absolute-git-dir").rstrip(b"\n")))
 
 
-def head(root: Path) -> str | None:
-    """HEAD's sha, or None on a branch with no commits yet."""
+def head(root: Path | str) -> str | None:
+    """HEAD's sha, or None on a branch with no commits yet: read from `.git` when it is
+    plain (`gitdir.head`, as the hook's fast path does), else asked of git."""
+    folder = gitdir.git_dir(str(root))
+    found = gitdir.head(folder) if folder is not None else gitdir.UNKNOWN
+    if found != gitdir.UNKNOWN:
+        return found
     out = run(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).strip()
     return out.decode() or None
 
@@ -112,7 +118,7 @@ def rev_list(root: Path, *args: str) -> list[str]:
     return run(root, "rev-list", *args).decode().split()
 
 
-def staged_names(root: Path) -> list[tuple[str, str]]:
+def staged_names(root: Path | str) -> list[tuple[str, str]]:
     """(status, path) of each staged change: the hook's one cheap question to git."""
     parts = zsplit(run(root, "diff", "--cached", "--name-status", "-z", "--no-renames"))
     return list(zip(parts[0::2], parts[1::2], strict=False))
@@ -147,7 +153,7 @@ def untracked(root: Path) -> list[str]:
     return zsplit(run(root, "ls-files", "--others", "--exclude-standard", "-z"))
 
 
-def read_blobs(root: Path, shas: Sequence[str]) -> dict[str, bytes]:
+def read_blobs(root: Path | str, shas: Sequence[str]) -> dict[str, bytes]:
     """Read many blobs through one `git cat-file --batch` process."""
     if not shas:
         return {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,9 @@ def last_record(repo: GitRepo) -> dict[str, Any]:
 
 
 def hook(repo: GitRepo) -> dict[str, Any]:
-    result = repo.gitmon("check", "--staged", "--no-cache", "--source", "pre-commit")
+    """The hook's own run (the fast path), with the review cache emptied first."""
+    shutil.rmtree(repo.path / ".gitmon" / "cache", ignore_errors=True)
+    result = repo.gitmon("check", "--staged", "--source", "pre-commit")
     assert result.code == 1, result.err
     return last_record(repo)
 
@@ -113,7 +116,7 @@ def test_changed_rule_file_means_no_prelaunch(repo: GitRepo) -> None:
 def test_cached_files_are_not_prelaunched(repo: GitRepo) -> None:
     setup(repo)
     for _ in range(2):
-        result = repo.gitmon("check", "--staged")
+        result = repo.gitmon("check", "--staged", "--source", "pre-commit")
         assert result.code == 1, result.err
     record = last_record(repo)
     assert record["engine"] == {"cached": 1, "scanned": 0, "rules": 0}
