@@ -223,3 +223,25 @@ def _default_table() -> fastroute.Table:
         root = Path(__file__).resolve().parent   # no gitmon.yml here: the built-in default
         _TABLE.append(fastroute.Table(fastroute.build(str(root), "x", "y")))
     return _TABLE[0]
+
+
+def test_a_table_compiled_by_another_pathspec_is_rebuilt(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The cached regexes are pathspec's output: a table from another pathspec (an
+    upgrade, a reinstall) is not trusted, whatever its policy text says."""
+    import pathspec
+
+    monkeypatch.chdir(repo.path)
+    stage_unwatched(repo)
+    assert fastpath.try_fast(HOOK) == 0
+    cache = repo.path / ".git" / fastroute.CACHE_NAME
+    data = json.loads(cache.read_text())
+    assert data["matcher"] == [pathspec.__version__, *fastroute.matcher_stamp()]
+    assert data["matcher"][1].endswith("__init__.py")
+    data["matcher"][2] += 1                                   # another pathspec's file...
+    data["areas"]["retry"].append([r"^docs/.*$", True, "docs"])   # ...compiled differently
+    cache.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert fastpath.try_fast(HOOK) == 0
+    assert "no staged file in a watched area (2 unrouted)" in capsys.readouterr().out
+    assert json.loads(cache.read_text())["matcher"][1:] == fastroute.matcher_stamp()
