@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from gitmon import gitdir
+from gitmon import gitdir, gitquick
 from gitmon.errors import GitError, UsageError
 
 TYPE_CHECKING = False   # `import typing` costs 7 ms, on the hook's path
@@ -34,10 +34,7 @@ def optional_locks(enabled: bool) -> None:
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(_EXTRA_ENV)
-    env.setdefault("LC_ALL", "C")
-    return env
+    return gitquick.env(_EXTRA_ENV)
 
 
 def run(root: Path | str, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
@@ -55,12 +52,7 @@ def run(root: Path | str, *args: str, stdin: bytes | None = None, check: bool = 
     return proc.stdout
 
 
-def zsplit(data: bytes) -> list[str]:
-    """Split NUL-terminated git output into paths (surrogateescape keeps odd bytes)."""
-    parts = data.split(b"\0")
-    if parts and parts[-1] == b"":
-        parts.pop()
-    return [os.fsdecode(p) for p in parts]
+zsplit = gitquick.zsplit
 
 
 def toplevel(cwd: Path | str = ".") -> Path:
@@ -119,9 +111,8 @@ def rev_list(root: Path, *args: str) -> list[str]:
 
 
 def staged_names(root: Path | str) -> list[tuple[str, str]]:
-    """(status, path) of each staged change: the hook's one cheap question to git."""
-    parts = zsplit(run(root, "diff", "--cached", "--name-status", "-z", "--no-renames"))
-    return list(zip(parts[0::2], parts[1::2], strict=False))
+    """(status, path) of each staged change (the idle hook asks `gitquick` the same)."""
+    return gitquick.name_status(run(root, *gitquick.STAGED_NAMES))
 
 
 def staged_entries(root: Path | str, paths: Sequence[str]) -> list[tuple[str, str, str, str]]:

@@ -49,6 +49,22 @@ def test_unwatched_commit_imports_nothing_heavy(repo: GitRepo) -> None:
     assert [json.loads(line)["source"] for line in ledger] == ["pre-commit", "pre-commit"]
 
 
+def test_idle_hook_starts_git_without_subprocess(repo: GitRepo) -> None:
+    """Nothing for a content signal to read: one git process, spawned by `gitquick`
+    (subprocess with its threading and selectors is a third of a Python start)."""
+    repo.write("docs/guide.md", "# guide\n")
+    repo.git("add", "docs/guide.md")
+    for _ in range(2):      # the first run builds the cached table
+        proc, names = imported(repo, *HOOK)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "no staged file in a watched area (1 unrouted)" in proc.stdout
+    assert "gitmon.gitquick" in names
+    assert not names & {"subprocess", "gitmon.gitio", "datetime", "threading"}
+    bases = {json.loads(p.read_text())["change"]["base"]
+             for p in (repo.path / ".gitmon" / "records").glob("*.json")}
+    assert bases == {repo.head()}
+
+
 def test_fast_record_equals_the_full_review_record(repo: GitRepo) -> None:
     stage_unwatched(repo)
     assert repo.gitmon("check", "--staged", "--source", "pre-commit").code == 0

@@ -36,9 +36,11 @@ def try_fast(args: list[str]) -> int | None:
     if source is None:
         return None
     table = fastroute.load(git_dir, root, *source)
-    from gitmon import gitio
+    from gitmon import gitquick
 
-    names = gitio.staged_names(root)
+    names = gitquick.staged_names(root)
+    if names is None:
+        return None   # git failed: the full path asks again and says why
     if table.signals and not table.claim(root, names):
         return None
     if any(table.areas_of(path) for _, path in names):
@@ -71,10 +73,15 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
             ) -> None:
     from pathlib import Path
 
-    from gitmon import gitio, records
+    from gitmon import records
 
     titles = table["reviewers"]
     assert isinstance(titles, dict)
-    record = records.unrouted(source=SOURCE, base=gitio.head(root), names=names, titles=titles,
+    base = gitdir.head(git_dir)
+    if base == gitdir.UNKNOWN:   # an unusual HEAD: git's answer, as `gitio.head` gives it
+        from gitmon import gitio
+
+        base = gitio.head(root)
+    record = records.unrouted(source=SOURCE, base=base, names=names, titles=titles,
                               policy=str(table["origin"]))
     records.write(records.records_dir(Path(root), str(table["records"])), record)

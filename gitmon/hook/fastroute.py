@@ -47,12 +47,14 @@ class Table:
     def claim(self, root: str, names: list[tuple[str, str]]) -> bool:
         """Match content signals on the staged files that need it (code or YAML, not yet in
         every signalled area), read at once; False when this cannot be decided here."""
-        from gitmon import gitio
-
         want = [p for s, p in names if s[:1] in "AMT" and signals.extension(p) in signals.READABLE
                 and signals.wants(self.signals, p, self.areas_of(p))]
+        if not want:
+            return True       # nothing to read: no git process, not even gitio's import
         if any("\n" in p for p in want):
             return False      # cat-file reads one name a line: let the full path decide
+        from gitmon import gitio
+
         try:
             blobs = gitio.read_blobs(root, [f":0:{p}" for p in want])
         except (ValueError, IndexError, OSError):   # e.g. a conflicted entry
