@@ -1,9 +1,10 @@
 """The rule side of a review's cache key and engine job, from plain data.
 
-Who reviews a path (the reviewers of its areas), the digest of the rules they run, and
-the config text semgrep reads: the review computes them from the loaded `RuleSet` and
-`Routing`, the hook's prelaunch from its JSON caches, with these same functions (when the
-two disagreed the prelaunched job was silently thrown away). `hashlib` and `json` only.
+Who reviews a path (the reviewers of its areas), the digest of the rules they run, which
+rules apply to a set of languages, and the config text semgrep reads: the review
+computes them from the loaded `RuleSet` and `Routing`, the hook's prelaunch from its
+JSON caches, with these same functions (when the two disagreed, the prelaunched job was
+silently thrown away). `hashlib` and `json` only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
-    from typing import Any, Protocol
+    from typing import Any, Protocol, TypeVar
 
     class RuleLike(Protocol):
         @property
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
         def reviewers(self) -> Sequence[str]: ...
         @property
         def body(self) -> Mapping[str, Any]: ...
+        @property
+        def languages(self) -> frozenset[str]: ...
+
+    RuleT = TypeVar("RuleT", bound=RuleLike)
 
 
 def owners(areas: Iterable[str], area_reviewers: Mapping[str, Iterable[str]]) -> frozenset[str]:
@@ -35,6 +40,15 @@ def digest(rules: Iterable[RuleLike], reviewers: frozenset[str] | None = None) -
     chosen = [r for r in rules if reviewers is None or set(r.reviewers) & reviewers]
     text = json.dumps([[r.id, r.body] for r in chosen], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def for_languages(rules: Iterable[RuleT], languages: set[str] | frozenset[str],
+                  ) -> list[RuleT]:
+    """The rules that apply to files of these languages (plus the language-free ones)."""
+    from gitmon.languages import ALWAYS
+
+    wanted = languages | ALWAYS
+    return [r for r in rules if r.languages & wanted]
 
 
 def config_text(rules: Iterable[RuleLike]) -> str:

@@ -46,7 +46,7 @@ class RuleSet:
                                                        repr=False)
 
     def for_languages(self, languages: set[str]) -> list[Rule]:
-        return [r for r in self.rules if r.languages & (languages | ALWAYS)]
+        return rulekey.for_languages(self.rules, languages)
 
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}

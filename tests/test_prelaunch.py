@@ -121,3 +121,26 @@ def test_cached_files_are_not_prelaunched(repo: GitRepo) -> None:
     record = last_record(repo)
     assert record["engine"] == {"cached": 1, "scanned": 0, "rules": 0}
     assert findings(record) == [("no-eval", 1, "eval is unsafe")]
+
+
+def test_the_cached_rule_set_gives_the_reviews_digest_and_config(repo: GitRepo) -> None:
+    """What prelaunch keeps as JSON, read back, keys the cache and configures semgrep
+    exactly as the loaded rule set does (both through `rulekey`)."""
+    from gitmon import rulekey
+    from gitmon.hook import prelaunch
+    from gitmon.policy import load_policy
+    from gitmon.rulesets import disk_reader, load_ruleset
+
+    policy = load_policy(repo.path)
+    ruleset = load_ruleset(policy, disk_reader(repo.path))
+    everyone = frozenset(policy.reviewers)
+    pre = prelaunch.Prelaunch(str(repo.path / "rules.json"), ["k"], everyone)
+    pre.remember(set(everyone), ruleset)
+    cached = prelaunch._cached_rules(pre)
+    assert cached is not None and len(cached) == len(ruleset.rules) > 10
+    for reviewers in (everyone, frozenset({"security"}), frozenset({"reliability", "production"})):
+        assert rulekey.digest(cached, reviewers) == ruleset.digest(reviewers)
+    for langs in ({"python"}, {"go", "yaml"}, set()):
+        mine = rulekey.for_languages(cached, langs)
+        assert [r.id for r in mine] == [r.id for r in ruleset.for_languages(langs)]
+        assert rulekey.config_text(mine) == ruleset.config_text(ruleset.for_languages(langs))

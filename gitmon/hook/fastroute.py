@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 CACHE_NAME = os.path.join("gitmon", "fastpath.json")
-FORMAT = 4     # 2: content signals; 3: each pattern's literal run; 4: matcher stamp
+FORMAT = 5     # 2: content signals; 3: literal runs; 4: matcher stamp; 5: packs decided
 _DIR_MARK = "ps_d"   # pathspec's named group for "matched as a directory"
 
 
@@ -169,7 +169,7 @@ def build(root: str, origin: str, text: str) -> dict[str, Any]:
 
     import pathspec
 
-    from gitmon.policy import BUILTIN_PACKS, load_policy
+    from gitmon.policy import is_builtin_pack, load_policy
     from gitmon.routing import area_reviewers
 
     # rule files are validated by the review a routed commit starts, not on the idle path
@@ -184,8 +184,9 @@ def build(root: str, origin: str, text: str) -> dict[str, Any]:
             "records": policy.settings.records,
             # what `prelaunch` needs to start semgrep before the policy can be loaded
             "area_reviewers": {k: list(v) for k, v in area_reviewers(policy).items()},
-            "rule_entries": {name: list(r.rules) for name, r in policy.reviewers.items()},
-            "builtin_packs": list(BUILTIN_PACKS),
+            # policy.is_builtin_pack decides here: prelaunch has no copy of it
+            "rule_entries": {name: [[e, is_builtin_pack(e)] for e in r.rules]
+                             for name, r in policy.reviewers.items()},
             "content": {name: [s.to_json() for s in area.content]
                         for name, area in policy.areas.items() if area.content},
             "settings": {"max_file_size": policy.settings.max_file_size,

@@ -23,7 +23,7 @@ from gitmon import __version__, content, installed, rulekey
 from gitmon import cache as cache_mod
 from gitmon.engines.job import SemgrepJob, find_executable
 from gitmon.hook.fastroute import save_json
-from gitmon.languages import ALWAYS, languages_of
+from gitmon.languages import languages_of
 
 if TYPE_CHECKING:
     from gitmon.hook.fastroute import Table
@@ -113,8 +113,7 @@ def _start(root: str, git_dir: str, table: Table, names: Sequence[tuple[str, str
             digests[owners[path]] = rulekey.digest(rules, owners[path])
         if cache.get(cache_mod.key(path, blob, digests[owners[path]])) is None:
             todo[path] = blob
-    langs = languages_of(list(todo)) | ALWAYS
-    chosen = [r for r in rules if r.languages & langs]
+    chosen = rulekey.for_languages(rules, languages_of(list(todo)))
     executable = find_executable(settings["semgrep"])
     if not todo or not chosen or executable is None:
         return pre
@@ -144,11 +143,10 @@ def _fingerprint(root: str, data: Mapping[str, Any], reviewers: frozenset[str]) 
     """(path, size, mtime) of every file under the reviewers' rule entries."""
     builtin = installed.rules_dir() or ""
     out: list[Any] = []
-    for name, entries in data["rule_entries"].items():
+    for name, entries in data["rule_entries"].items():   # [entry, is a built-in pack]
         if name not in reviewers:
             continue
-        for entry in entries:
-            packed = "/" not in entry and entry in data["builtin_packs"]
+        for entry, packed in entries:
             base = os.path.join(builtin, entry) if packed else os.path.join(root, entry)
             out.append([name, entry, _stat_tree(base)])
     return out
