@@ -15,11 +15,14 @@ UNKNOWN = "?"   # not a sha and not None (unborn): "ask git"
 
 def git_dir(root: str) -> str | None:
     """The git dir of the work tree whose top is root, as git would use it: $GIT_DIR (git
-    sets it for hooks in a linked worktree), `.git` (a folder), or the `gitdir:` line of
-    a `.git` file; None when root is not a work tree's top."""
-    if os.environ.get("GIT_DIR"):
-        return os.path.abspath(os.environ["GIT_DIR"])
+    sets it for hooks in a linked worktree; relative to root, where git runs), `.git` (a
+    folder), or the `gitdir:` line of a `.git` file; None when root has no `.git`, i.e.
+    is not a work tree's top."""
     dot_git = os.path.join(root, ".git")
+    if not os.path.lexists(dot_git):
+        return None
+    if os.environ.get("GIT_DIR"):
+        return os.path.join(root, os.environ["GIT_DIR"])
     if os.path.isdir(dot_git):
         return dot_git
     try:

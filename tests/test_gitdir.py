@@ -43,7 +43,8 @@ def test_linked_worktree_and_git_dir_from_the_environment(
     assert gitdir.head(folder) == linked.head() != repo.head()
     # git sets GIT_DIR for a hook run in a linked worktree: that is the git dir then
     monkeypatch.setenv("GIT_DIR", folder)
-    assert gitdir.git_dir(str(tmp_path)) == folder
+    assert gitdir.git_dir(str(linked.path)) == folder
+    assert gitdir.git_dir(str(tmp_path)) is None       # still only a work tree's top
 
 
 def test_a_symbolic_branch_is_left_to_git(
