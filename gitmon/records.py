@@ -31,8 +31,10 @@ def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs)) + f".{nanos // 1_000_000:03d}Z"
 
 
-# What a review that loaded no rule and scanned nothing reports as its engine.
+# What a review that loaded no rule and scanned nothing reports as its engine, and why a
+# reviewer with no file to review was skipped (verdict.judge says it too).
 IDLE_ENGINE = {"cached": 0, "scanned": 0, "rules": 0}
+NO_ROUTED_FILES = "no routed files"
 
 
 def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
@@ -74,7 +76,7 @@ def unrouted(*, source: str, base: str | None, names: Iterable[tuple[str, str]],
         record_id=None, source=source, times=(stamp, stamp),
         change={"kind": "staged", "base": base, "head": None, "commits": [], "files": files},
         areas={}, reviewers={name: {"status": "skipped", "files": [], "findings": 0,
-                                    "reason": "no routed files", "title": title}
+                                    "reason": NO_ROUTED_FILES, "title": title}
                              for name, title in titles.items()},
         findings=[], unrouted=len(files), policy=policy, dropped=(0, 0),
         engine=dict(IDLE_ENGINE), degraded=None, verdict="pass")
