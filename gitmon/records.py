@@ -13,6 +13,7 @@ if TYPE_CHECKING:       # the hook's fast path writes records without loading th
     from collections.abc import Iterable, Mapping
     from typing import Any
 
+    from gitmon.record import FileEntry, Record
     from gitmon.review import Review
 
 SCHEMA = "gitmon.record/1"
@@ -37,7 +38,7 @@ IDLE_ENGINE = {"cached": 0, "scanned": 0, "rules": 0}
 NO_ROUTED_FILES = "no routed files"
 
 
-def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
+def build(review: Review, record_id: str | None = None) -> Record:
     change, routing = review.change, review.routing
     files = []
     for f in change.files:
@@ -67,7 +68,7 @@ def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
 
 
 def unrouted(*, source: str, base: str | None, names: Iterable[tuple[str, str]],
-             titles: Mapping[str, str], policy: str) -> dict[str, Any]:
+             titles: Mapping[str, str], policy: str) -> Record:
     """The record of a staged change with no file in a watched area, from plain data (the
     hook's fast path has no Review): what `build` writes for it (a test holds them equal)."""
     stamp = now()
@@ -86,9 +87,10 @@ def document(*, record_id: str | None, source: str, times: tuple[str, str],
              change: dict[str, Any], areas: dict[str, Any], reviewers: dict[str, Any],
              findings: list[dict[str, Any]], unrouted: int, policy: str,
              dropped: tuple[int, int], engine: Mapping[str, object], degraded: str | None,
-             verdict: str) -> dict[str, Any]:
-    """The record's one shape (record-1.schema.json), whoever fills it in."""
-    record: dict[str, Any] = _plain({
+             verdict: str) -> Record:
+    """The record's one shape (record-1.schema.json, `gitmon.record.Record`), whoever
+    fills it in."""
+    record: Record = _plain({
         "schema": SCHEMA,
         "id": record_id or new_id(times[0]),
         "source": source,
@@ -111,9 +113,9 @@ def document(*, record_id: str | None, source: str, times: tuple[str, str],
 
 
 def file_entry(path: str, status: str, areas: list[str], old_path: str | None = None,
-               ) -> dict[str, Any]:
+               ) -> FileEntry:
     """A changed file as the record lists it; shared with the hook's fast path."""
-    entry: dict[str, Any] = {"path": path_text(path), "status": status, "areas": areas}
+    entry: FileEntry = {"path": path_text(path), "status": status, "areas": areas}
     if path_text(path) != path:
         entry["path_bytes"] = _b64(path)
     if old_path:
@@ -206,7 +208,7 @@ def save(base: Path, rel: str, text: str, mode: int = 0o600) -> Path:
     return path
 
 
-def write(base: Path, record: dict[str, Any]) -> Path:
+def write(base: Path, record: Record) -> Path:
     """Write the record, then its ledger line: both or neither (a failed append removes it)."""
     path = save(base, f"records/{record['id']}.json",
                 json.dumps(record, indent=2, ensure_ascii=False) + "\n")
@@ -223,7 +225,7 @@ def write(base: Path, record: dict[str, Any]) -> Path:
     return path
 
 
-def _ledger_line(record: dict[str, Any], base: Path, path: Path) -> str:
+def _ledger_line(record: Record, base: Path, path: Path) -> str:
     summary = {
         "id": record["id"], "source": record["source"], "kind": record["change"]["kind"],
         "head": record["change"]["head"], "base": record["change"]["base"],
@@ -237,13 +239,13 @@ def _ledger_line(record: dict[str, Any], base: Path, path: Path) -> str:
     return json.dumps(summary, ensure_ascii=False) + "\n"
 
 
-def read_record(base: Path, entry: dict[str, Any]) -> dict[str, Any] | None:
+def read_record(base: Path, entry: dict[str, Any]) -> Record | None:
     """The record a ledger line points to, or None when it is gone or does not parse."""
     try:
-        data = json.loads((base / str(entry.get("record"))).read_text(encoding="utf-8"))
+        record: Record = json.loads((base / str(entry.get("record"))).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    return record if isinstance(record, dict) and record.get("schema") == SCHEMA else None
 
 
 def read_ledger(base: Path) -> list[dict[str, Any]]:

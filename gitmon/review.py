@@ -15,9 +15,10 @@ from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
 from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code, redact_matches
-from gitmon.policy import Policy, Severity
+from gitmon.policy import Policy
 from gitmon.routing import Routing, route_and_read
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
+from gitmon.severity import Severity
 from gitmon.testcode import drop_test_findings
 from gitmon.verdict import ReviewerResult, Verdict, judge
 

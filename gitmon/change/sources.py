@@ -57,11 +57,8 @@ def between(root: Path, base_rev: str, head_rev: str) -> Change:
     base, head = gitio.resolve(root, base_rev), gitio.resolve(root, head_rev)
     merge_base = gitio.merge_base(root, base, head)
     if merge_base is None:
-        hint = "the two revisions share no history"
-        if gitio.is_shallow(root):
-            hint = ("this is a shallow clone: fetch the history (`git fetch --unshallow`, or "
-                    "`fetch-depth: 0` in actions/checkout)")
-        raise UsageError(f"no merge-base between {base_rev} and {head_rev}", hint=hint)
+        raise UsageError(f"no merge-base between {base_rev} and {head_rev}",
+                         hint=gitio.shallow_hint(root, "the two revisions share no history"))
     files = parse_diff(gitio.diff(root, merge_base, head))
     commits = tuple(gitio.rev_list(root, "--reverse", f"{merge_base}..{head}"))
     return Change("range", root, merge_base, head, commits, tuple(files))

@@ -27,8 +27,9 @@ from gitmon.daemon.breaker import Breaker
 from gitmon.daemon.debounce import Batch, Coalescer
 from gitmon.daemon.heartbeat import Heartbeat
 from gitmon.daemon.policy_state import PolicyState
-from gitmon.daemon.runner import Outcome, WriteGuard, run_review
+from gitmon.daemon.runner import run_review
 from gitmon.errors import FatalError
+from gitmon.pipeline import Outcome, WriteGuard
 from gitmon.policy import POLICY_FILE, Policy
 from gitmon.review import now
 
@@ -174,13 +175,13 @@ class Loop:
         self.current = None
         if not outcome.written:
             return outcome   # shutting down: say nothing more
-        for line in notify.lines(outcome.data, label):
-            self.notifier.send(line, outcome.data)
+        for line in notify.lines(outcome.record, label):
+            self.notifier.send(line, outcome.record)
         if outcome.review.degraded:
             say(f"{label}: degraded: {outcome.review.degraded}")
         if self.heartbeat:
-            last = {"at": outcome.data["finished_at"], "kind": selector.kind,
-                    "verdict": outcome.data["verdict"], "record": outcome.data["record_path"],
+            last = {"at": outcome.record["finished_at"], "kind": selector.kind,
+                    "verdict": outcome.record["verdict"], "record": outcome.record["record_path"],
                     "seconds": round(time.perf_counter() - started, 3)}
             self.heartbeat.update(last_review=last, last_verdict=last["verdict"],
                                   last_review_at=last["at"],
@@ -213,7 +214,7 @@ class Loop:
             except (OSError, FatalError) as exc:
                 say(f"could not record the failure: {exc}")
                 return
-        first = str(data["degraded"]["reason"]).splitlines()[0]
+        first = (failure.printable(message).splitlines() or ["(no reason given)"])[0]
         self.notifier.send(f"review failed: {first}  [{label}]", data)
         if self.heartbeat:     # `gitmon status` shows the last review: this one, pending
             self.heartbeat.update(last_review={

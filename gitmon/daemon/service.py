@@ -26,7 +26,7 @@ from gitmon.daemon.heartbeat import HEARTBEAT, STATE_FILE, Heartbeat
 from gitmon.daemon.ignore import IgnoreRules
 from gitmon.daemon.lock import LOCK_FILE, DaemonLock
 from gitmon.daemon.loop import Loop, say
-from gitmon.daemon.runner import WriteGuard
+from gitmon.pipeline import WriteGuard
 from gitmon.review import now
 
 GRACE = 3.0

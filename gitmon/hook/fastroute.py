@@ -169,11 +169,11 @@ def build(root: str, origin: str, text: str) -> dict[str, Any]:
 
     import pathspec
 
-    from gitmon.policy import is_builtin_pack, load_policy
+    from gitmon.policy import is_builtin_pack, read_policy
     from gitmon.routing import area_reviewers
 
     # rule files are validated by the review a routed commit starts, not on the idle path
-    policy = load_policy(Path(root), None, check_rules=False)
+    policy = read_policy(Path(root))
     areas = {name: [[p.regex.pattern, p.include, literal_of(str(p.pattern))]
                     for p in area.spec.patterns
                     if p.include is not None and p.regex is not None]
