@@ -128,10 +128,10 @@ def test_the_cached_rule_set_gives_the_reviews_digest_and_config(repo: GitRepo) 
     exactly as the loaded rule set does (both through `rulekey`)."""
     from gitmon import rulekey
     from gitmon.hook import prelaunch
-    from gitmon.policy import load_policy
+    from gitmon.policy import read_policy
     from gitmon.rulesets import disk_reader, load_ruleset
 
-    policy = load_policy(repo.path)
+    policy = read_policy(repo.path)
     ruleset = load_ruleset(policy, disk_reader(repo.path))
     everyone = frozenset(policy.reviewers)
     pre = prelaunch.Prelaunch(str(repo.path / "rules.json"), ["k"], everyone)
