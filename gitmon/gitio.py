@@ -137,16 +137,26 @@ DIFF_FLAGS = ("--raw", "-z", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-t
               "-M", "--full-index", "--no-abbrev", "--submodule=short")
 
 
-def diff(root: Path, *revs: str, cached: bool = False) -> bytes:
-    """Raw entries (NUL-separated) followed by the -U0 patch, for DiffParser."""
-    args = ["-c", "core.quotePath=false", "diff", *DIFF_FLAGS]
+def diff(root: Path, *revs: str, cached: bool = False, paths: Sequence[str] = ()) -> bytes:
+    """Raw entries (NUL-separated) followed by the -U0 patch, for DiffParser; with paths,
+    of those paths only (taken literally: a name with `*` or `:(` is no pattern)."""
+    args = ["--literal-pathspecs", "-c", "core.quotePath=false", "diff", *DIFF_FLAGS]
     if cached:
         args.append("--cached")
-    return run(root, *args, *revs, "--")
+    return run(root, *args, *revs, "--", *paths)
 
 
-def untracked(root: Path) -> list[str]:
-    return zsplit(run(root, "ls-files", "--others", "--exclude-standard", "-z"))
+def untracked(root: Path, paths: Sequence[str] = ()) -> list[str]:
+    """Untracked files git does not ignore (with paths: among those paths only)."""
+    return zsplit(run(root, "--literal-pathspecs", "ls-files", "--others", "--exclude-standard",
+                      "-z", "--", *paths))
+
+
+def staged_deletions(root: Path) -> list[str]:
+    """Paths HEAD has and the index no longer has (a rename's source): index against HEAD
+    only, no look at the working tree."""
+    return zsplit(run(root, "diff", "--cached", "--name-only", "--diff-filter=D", "-z",
+                      "--no-renames", "HEAD", "--"))
 
 
 def read_blobs(root: Path | str, shas: Sequence[str]) -> dict[str, bytes]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from gitmon import fsio, gitio
 from gitmon.change.selection import ChangeSource, Selector
+from gitmon.daemon import client
 from gitmon.pipeline import Pipeline
 from gitmon.policy import Policy
 from gitmon.reports import renderer
@@ -50,9 +51,22 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: ChangeSourc
     if baseline is None:
         baseline = load_baseline(root, policy)
     options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
-                      baseline=baseline, prelaunched=prelaunched)
+                      baseline=baseline, prelaunched=prelaunched,
+                      daemon=_daemon(root, policy, selector, use_cache))
     outcome = flow.run(selector.change(root), options)
     return outcome.review, outcome.record
+
+
+def _daemon(root: Path, policy: Policy, selector: ChangeSource,
+            use_cache: bool) -> client.Link | None:
+    """A running daemon may answer for staged content it already reviewed (as the cache
+    would: --no-cache asks it nothing)."""
+    if selector.kind != "staged" or not use_cache:
+        return None
+    git_dir = root / ".git"       # the usual layout: no git process to find it
+    if not git_dir.is_dir() or git_dir.is_symlink():
+        git_dir = gitio.git_dir(root)
+    return client.Link(str(git_dir), client.policy_digest(policy.text))
 
 
 def emit(data: Record, fmt: str, outputs: Mapping[str, str],

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gitmon.change import Change, sources
 from gitmon.change.selection import Selector
+from gitmon.daemon.answers import Answers
 from gitmon.daemon.backoff import retry_git
 from gitmon.daemon.breaker import Breaker
 from gitmon.pipeline import Outcome, Pipeline, WriteGuard
@@ -18,12 +20,17 @@ from gitmon.review import Options, Review, load_baseline
 
 
 def run_review(root: Path, policy: Policy, selector: Selector, breaker: Breaker,
-               guard: WriteGuard) -> Outcome:
+               guard: WriteGuard, paths: frozenset[str] | None = None,
+               answers: Answers | None = None) -> Outcome:
+    """paths: the working tree's change of those paths only (a batch of saves); answers:
+    where the engine's matches go for the hook to ask (`answers.py`)."""
     engine_off = breaker.engine_off()
     options = Options(source="daemon", engine_off=engine_off,
-                      baseline=load_baseline(root, policy))
+                      baseline=load_baseline(root, policy), daemon=answers)
     flow = Pipeline(root, policy, guard=guard)
-    result = retry_git(lambda: flow.review(selector.change(root), options))
+    def change() -> Change:
+        return selector.change(root) if paths is None else sources.worktree_paths(root, paths)
+    result = retry_git(lambda: flow.review(change(), options))
     _judge_engine(result, breaker, engine_off)
     return flow.record(result)
 
