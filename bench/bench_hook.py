@@ -1,10 +1,13 @@
 """Benchmark: what the gitmon pre-commit hook adds to `git commit` of an unwatched file.
 
-SPEC §7: a commit touching no watched area may add at most 5x `python -c pass`.
+SPEC §7: a commit touching no watched area may add at most 5x `python -c pass`; issue 11
+sets the goal at 3x.
 In a temp repo with a few hundred files, every measurement is interleaved (one run of
 each per round, so load from other processes hits all alike) and the median of the
 rounds is reported. The hook's overhead is median(commit with hook) - median(commit
-without hook), in two clones of the same repo.
+without hook), in two clones of the same repo. Wall time is what a user waits; CPU time
+(user + system of the process and its children) is reported beside it because, on a
+machine shared with other work, it moves far less with the load than wall time does.
 
     python bench/bench_hook.py [--files 300] [--runs 21] [--out bench/results/hook.json]
 """
@@ -15,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,7 +30,9 @@ from pathlib import Path
 GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@gitmon.invalid",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@gitmon.invalid",
            "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1"}
-ENV = {**os.environ, **GIT_ENV}
+# Bytecode caches are written as an installed gitmon has them (pip compiles on install): a
+# shell with PYTHONDONTWRITEBYTECODE would time the compiler instead of the hook.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, **GIT_ENV}
 
 
 def git(repo: Path, *args: str) -> None:
@@ -48,15 +54,23 @@ def make_repo(path: Path, files: int) -> Path:
     return path
 
 
-def timed(argv: list[str], cwd: Path, before: Callable[[], None] | None = None) -> float:
+def timed(argv: list[str], cwd: Path, before: Callable[[], None] | None = None,
+          ) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and everything it waited for)."""
     if before is not None:
         before()   # staging is not part of what is measured
+    used = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.run(argv, cwd=cwd, env=ENV, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace')}")
-    return elapsed
+    return elapsed, _children_cpu() - used
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def stager(repo: Path) -> Callable[[], None]:
@@ -82,28 +96,43 @@ def measure(files: int, runs: int) -> dict[str, object]:
         "python -c 'import gitmon'": ([py, "-c", "import gitmon"], tmp, None),
         "git diff --cached --name-status": (["git", "diff", "--cached", "--name-status"], hooked,
                                             stager(hooked)),
-        "gitmon check --staged (fast path)": ([py, "-m", "gitmon", "check", "--staged", "--no-record"],
-                                              hooked, None),
+        # the hook's own argv (hooks/hook.sh): the only one the fast path takes
+        "gitmon check --staged (fast path)": ([py, "-m", "gitmon", "check", "--staged", "--source",
+                                               "pre-commit"], hooked, None),
         "git commit, no hook": (["git", "commit", "-q", "-m", "x"], plain, stager(plain)),
         "git commit, gitmon hook": (["git", "commit", "-q", "-m", "x"], hooked, stager(hooked)),
     }
     for argv, cwd, before in cases.values():   # warm caches (and gitmon's routing table)
         timed(argv, cwd, before)
-    samples: dict[str, list[float]] = {name: [] for name in cases}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     for _ in range(runs):
         for name, (argv, cwd, before) in cases.items():
             samples[name].append(timed(argv, cwd, before))
-    medians = {name: round(statistics.median(s) * 1000, 2) for name, s in samples.items()}
+    medians = {name: round(statistics.median(w for w, _ in s) * 1000, 2)
+               for name, s in samples.items()}
+    cpu = {name: round(statistics.median(c for _, c in s) * 1000, 2)
+           for name, s in samples.items()}
     overhead = round(medians["git commit, gitmon hook"] - medians["git commit, no hook"], 2)
     ratio = round(overhead / medians["python -c pass"], 2)
+    cpu_overhead = round(cpu["git commit, gitmon hook"] - cpu["git commit, no hook"], 2)
     return {
         "benchmark": "hook", "files": files, "runs": runs, "unit": "ms (median)",
         "medians_ms": medians, "hook_overhead_ms": overhead,
+        "cpu_medians_ms": cpu, "hook_cpu_overhead_ms": cpu_overhead,
+        "cpu_overhead_over_python_start": round(cpu_overhead / cpu["python -c pass"], 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "overhead_over_python_start": ratio, "target": "<= 5x python -c pass (SPEC §7)",
-        "meets_target": ratio <= 5,
+        "meets_target": ratio <= 5, "goal": "<= 3x python -c pass (issue 11)",
+        "meets_goal": ratio <= 3, "gitmon": str(Path(gitmon_file()).parent),
         "python": sys.version.split()[0], "git": _git_version(), "cpus": os.cpu_count(),
         "platform": platform.platform(),
     }
+
+
+def gitmon_file() -> str:
+    """Which gitmon was timed (PYTHONPATH decides: a checkout, or a copy of an older one)."""
+    return subprocess.run([sys.executable, "-c", "import gitmon; print(gitmon.__file__)"],
+                          env=ENV, capture_output=True, text=True, check=True).stdout.strip()
 
 
 def _git_version() -> str:
@@ -120,10 +149,12 @@ def main() -> int:
     if args.runs < 15:
         parser.error("--runs must be at least 15 for a stable median")
     result = measure(args.files, args.runs)
+    cpu = result["cpu_medians_ms"]
     for name, ms in result["medians_ms"].items():  # type: ignore[attr-defined]
-        print(f"{name:40} {ms:8.1f} ms")
+        print(f"{name:40} {ms:8.1f} ms  (cpu {cpu[name]:6.1f} ms)")  # type: ignore[index]
     print(f"{'hook overhead':40} {result['hook_overhead_ms']:8.1f} ms = "
-          f"{result['overhead_over_python_start']}x python -c pass (target <= 5x)")
+          f"{result['overhead_over_python_start']}x python -c pass (target <= 5x, goal <= 3x); "
+          f"cpu {result['hook_cpu_overhead_ms']} ms = {result['cpu_overhead_over_python_start']}x")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     return 0

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from gitmon import gitdir, gitquick
 from gitmon.errors import GitError, UsageError
 
 TYPE_CHECKING = False   # `import typing` costs 7 ms, on the hook's path
@@ -32,10 +33,7 @@ def optional_locks(enabled: bool) -> None:
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(_EXTRA_ENV)
-    env.setdefault("LC_ALL", "C")
-    return env
+    return gitquick.env(_EXTRA_ENV)
 
 
 def run(root: Path | str, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
@@ -53,12 +51,7 @@ def run(root: Path | str, *args: str, stdin: bytes | None = None, check: bool = 
     return proc.stdout
 
 
-def zsplit(data: bytes) -> list[str]:
-    """Split NUL-terminated git output into paths (surrogateescape keeps odd bytes)."""
-    parts = data.split(b"\0")
-    if parts and parts[-1] == b"":
-        parts.pop()
-    return [os.fsdecode(p) for p in parts]
+zsplit = gitquick.zsplit
 
 
 def toplevel(cwd: Path | str = ".") -> Path:
@@ -75,8 +68,13 @@ def git_dir(root: Path) -> Path:
     return Path(os.fsdecode(run(root, "rev-parse", "--absolute-git-dir").rstrip(b"\n")))
 
 
-def head(root: Path) -> str | None:
-    """HEAD's sha, or None on a branch with no commits yet."""
+def head(root: Path | str) -> str | None:
+    """HEAD's sha, or None on a branch with no commits yet: read from `.git` when it is
+    plain (`gitdir.head`, as the hook's fast path does), else asked of git."""
+    folder = gitdir.git_dir(str(root))
+    found = gitdir.head(folder) if folder is not None else gitdir.UNKNOWN
+    if found != gitdir.UNKNOWN:
+        return found
     out = run(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).strip()
     return out.decode() or None
 
@@ -117,10 +115,9 @@ def rev_list(root: Path, *args: str) -> list[str]:
     return run(root, "rev-list", *args).decode().split()
 
 
-def staged_names(root: Path) -> list[tuple[str, str]]:
-    """(status, path) of each staged change: the hook's one cheap question to git."""
-    parts = zsplit(run(root, "diff", "--cached", "--name-status", "-z", "--no-renames"))
-    return list(zip(parts[0::2], parts[1::2], strict=False))
+def staged_names(root: Path | str) -> list[tuple[str, str]]:
+    """(status, path) of each staged change (the idle hook asks `gitquick` the same)."""
+    return gitquick.name_status(run(root, *gitquick.STAGED_NAMES))
 
 
 def staged_entries(root: Path | str, paths: Sequence[str]) -> list[tuple[str, str, str, str]]:
@@ -162,7 +159,7 @@ def staged_deletions(root: Path) -> list[str]:
                       "--no-renames", "HEAD", "--"))
 
 
-def read_blobs(root: Path, shas: Sequence[str]) -> dict[str, bytes]:
+def read_blobs(root: Path | str, shas: Sequence[str]) -> dict[str, bytes]:
     """Read many blobs through one `git cat-file --batch` process."""
     if not shas:
         return {}

@@ -10,7 +10,7 @@ from gitmon import __version__, counting, fsio
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:       # the hook's fast path writes records without loading the engine
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from typing import Any
 
     from gitmon.record import FileEntry, Record
@@ -22,6 +22,20 @@ SCHEMA = "gitmon.record/1"
 def new_id(started_at: str) -> str:
     stamp = started_at.replace("-", "").replace(":", "").replace(".", "")
     return f"{stamp}-{os.urandom(4).hex()}"
+
+
+def now() -> str:
+    """UTC now as records write it (`2026-01-02T03:04:05.678Z`); `time` only, for the hook."""
+    import time
+
+    secs, nanos = divmod(time.time_ns(), 1_000_000_000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs)) + f".{nanos // 1_000_000:03d}Z"
+
+
+# What a review that loaded no rule and scanned nothing reports as its engine, and why a
+# reviewer with no file to review was skipped (verdict.judge says it too).
+IDLE_ENGINE = {"cached": 0, "scanned": 0, "rules": 0}
+NO_ROUTED_FILES = "no routed files"
 
 
 def build(review: Review, record_id: str | None = None) -> Record:
@@ -42,26 +56,58 @@ def build(review: Review, record_id: str | None = None) -> Record:
                "reason": r.reason, "title": review.policy.reviewers[name].title}
         for name, r in review.reviewers.items()
     }
-    findings = [dict(f.to_json(), path=path_text(f.path)) for f in review.findings]
+    return document(
+        record_id=record_id, source=review.source, times=(review.started_at, review.finished_at),
+        change={"kind": change.kind, "base": change.base, "head": change.head,
+                "commits": list(change.commits), "files": files},
+        areas=areas, reviewers=reviewers,
+        findings=[dict(f.to_json(), path=path_text(f.path)) for f in review.findings],
+        unrouted=len(routing.unrouted), policy=review.policy.origin,
+        dropped=(review.dropped, review.tests_dropped), engine=review.engine,
+        degraded=review.degraded, verdict=review.verdict.value)
+
+
+def unrouted(*, source: str, base: str | None, names: Iterable[tuple[str, str]],
+             titles: Mapping[str, str], policy: str) -> Record:
+    """The record of a staged change with no file in a watched area, from plain data (the
+    hook's fast path has no Review): what `build` writes for it (a test holds them equal)."""
+    stamp = now()
+    files = [file_entry(path, status[:1], []) for status, path in names]
+    return document(
+        record_id=None, source=source, times=(stamp, stamp),
+        change={"kind": "staged", "base": base, "head": None, "commits": [], "files": files},
+        areas={}, reviewers={name: {"status": "skipped", "files": [], "findings": 0,
+                                    "reason": NO_ROUTED_FILES, "title": title}
+                             for name, title in titles.items()},
+        findings=[], unrouted=len(files), policy=policy, dropped=(0, 0),
+        engine=dict(IDLE_ENGINE), degraded=None, verdict="pass")
+
+
+def document(*, record_id: str | None, source: str, times: tuple[str, str],
+             change: dict[str, Any], areas: dict[str, Any], reviewers: dict[str, Any],
+             findings: list[dict[str, Any]], unrouted: int, policy: str,
+             dropped: tuple[int, int], engine: Mapping[str, object], degraded: str | None,
+             verdict: str) -> Record:
+    """The record's one shape (record-1.schema.json, `gitmon.record.Record`), whoever
+    fills it in."""
     record: Record = _plain({
         "schema": SCHEMA,
-        "id": record_id or new_id(review.started_at),
-        "source": review.source,
-        "started_at": review.started_at,
-        "finished_at": review.finished_at,
+        "id": record_id or new_id(times[0]),
+        "source": source,
+        "started_at": times[0],
+        "finished_at": times[1],
         "tool": {"name": "gitmon", "version": __version__},
-        "change": {"kind": change.kind, "base": change.base, "head": change.head,
-                   "commits": list(change.commits), "files": files},
+        "change": change,
         "areas": areas,
         "reviewers": reviewers,
         "findings": findings,
-        "unrouted": len(routing.unrouted),
-        "policy": review.policy.origin,
-        "filter_dropped": review.dropped,
-        "tests_dropped": review.tests_dropped,
-        "engine": review.engine,
-        "degraded": {"reason": review.degraded} if review.degraded else None,
-        "verdict": review.verdict.value,
+        "unrouted": unrouted,
+        "policy": policy,
+        "filter_dropped": dropped[0],
+        "tests_dropped": dropped[1],
+        "engine": engine,
+        "degraded": {"reason": degraded} if degraded else None,
+        "verdict": verdict,
     })
     if review.part is not None:     # one shard of CI's matrix (`gitmon merge` folds them)
         record["shard"] = review.part

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gitmon import gitio, signals
+from gitmon import content, gitio, rulekey, signals
 from gitmon.change import Change, FileChange
 from gitmon.change.sources import read_contents
 from gitmon.policy import Policy
@@ -35,7 +35,7 @@ class Routing:
 
     def owners(self, path: str, policy: Policy) -> frozenset[str]:
         """Every reviewer of the areas path falls in (part of the review cache's key)."""
-        return frozenset(r for a in self.areas_of(path) for r in policy.areas[a].reviewers)
+        return rulekey.owners(self.areas_of(path), area_reviewers(policy))
 
     def primary_area(self, path: str, reviewer: str, policy: Policy) -> str | None:
         """The first area of path that this reviewer owns."""
@@ -43,6 +43,11 @@ class Routing:
             if reviewer in policy.areas[area].reviewers:
                 return area
         return None
+
+
+def area_reviewers(policy: Policy) -> dict[str, tuple[str, ...]]:
+    """{area: its reviewers}: what `rulekey.owners` reads (the hook caches it as JSON)."""
+    return {name: area.reviewers for name, area in policy.areas.items()}
 
 
 def content_signals(policy: Policy) -> dict[str, tuple[signals.Signal, ...]]:
@@ -70,9 +75,10 @@ def signal_blobs(policy: Policy, root: Path, changes: Sequence[Change]) -> dict[
     wanted = sorted({f.new_blob for c in changes for f in needs_content(policy, c.files)
                      if f.new_blob})
     sizes = gitio.blob_sizes(root, wanted)
-    small = [s for s in wanted if sizes.get(s, 0) <= policy.settings.max_file_size]
+    limit = policy.settings.max_file_size
+    small = [s for s in wanted if content.huge(sizes.get(s, 0), limit) is None]
     return {sha: data for sha, data in gitio.read_blobs(root, small).items()
-            if b"\0" not in data[:8192]}
+            if content.binary(data) is None}
 
 
 def route_paths(policy: Policy, paths: Iterable[str],

@@ -7,7 +7,6 @@ folders relative to the repo root; in CI they are read from the base commit.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from gitmon import gitio, installed, yamlio
+from gitmon import gitio, installed, rulekey, yamlio
 from gitmon.errors import PolicyError
 from gitmon.languages import ALWAYS, EXTENSIONS, languages_of
 from gitmon.policy import BUILTIN_PACKS, Policy, is_builtin_pack
@@ -47,7 +46,7 @@ class RuleSet:
                                                        repr=False)
 
     def for_languages(self, languages: set[str]) -> list[Rule]:
-        return [r for r in self.rules if r.languages & (languages | ALWAYS)]
+        return rulekey.for_languages(self.rules, languages)
 
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
@@ -55,14 +54,11 @@ class RuleSet:
     def digest(self, reviewers: frozenset[str] | None = None) -> str:
         """The rule-set hash of the cache key: the rules those reviewers run."""
         if reviewers not in self._digests:
-            chosen = [r for r in self.rules if reviewers is None or set(r.reviewers) & reviewers]
-            text = json.dumps([[r.id, r.body] for r in chosen], sort_keys=True, default=str)
-            self._digests[reviewers] = hashlib.sha256(text.encode()).hexdigest()[:32]
+            self._digests[reviewers] = rulekey.digest(self.rules, reviewers)
         return self._digests[reviewers]
 
     def config_text(self, rules: list[Rule]) -> str:
-        # JSON is YAML, and far quicker to write than YAML.
-        return json.dumps({"rules": [dict(r.body, id=r.id) for r in rules]}, default=str)
+        return rulekey.config_text(rules)
 
 
 Reader = Callable[[str], "list[tuple[str, bytes]]"]

@@ -10,6 +10,7 @@ from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS
 from gitmon.findings import Finding
 from gitmon.policy import Policy, Reviewer, Settings
 from gitmon.policy_schema import BLOCK_LEVELS
+from gitmon.records import NO_ROUTED_FILES
 from gitmon.severity import Severity
 
 UNREVIEWED = "not fully reviewed:"   # a reason naming files it could not read (reports look)
@@ -59,7 +60,7 @@ def judge(policy: Policy, reviewer_files: Mapping[str, tuple[str, ...]],
         blocking = [f for f in mine if level is not None and f.severity >= level]
         missed = (unreviewed or {}).get(name)
         if not files:
-            results[name] = ReviewerResult(Status.SKIPPED, (), 0, "no routed files")
+            results[name] = ReviewerResult(Status.SKIPPED, (), 0, NO_ROUTED_FILES)
             continue
         status, reason = _status(blocking, pending.get(name), missed, policy.settings)
         if status is Status.PASSED:

@@ -175,4 +175,5 @@ def test_the_hooks_fast_path_and_the_full_path_agree_on_odd_policy_options(repo:
     repo.git("add", "notes.md")
     _assert_clean_usage_error(repo.gitmon("check", "--staged", "--policy", ""), "--policy")
     (repo.path / "gitmon.yml").mkdir()
-    _assert_clean_usage_error(repo.gitmon("check", "--staged"), "gitmon.yml is not a file")
+    _assert_clean_usage_error(repo.gitmon("check", "--staged", "--source", "pre-commit"),
+                              "gitmon.yml is not a file")      # the hook's own argv

@@ -16,6 +16,7 @@ from gitmon.hook import fastpath, fastroute
 from gitmon.policy import default_policy_text, parse_policy
 from gitmon.rulecheck import load_policy
 
+HOOK = ["check", "--staged", "--source", "pre-commit"]     # as hooks/hook.sh runs it
 HEAVY = ("click", "git", "jinja2", "watchdog", "gitmon.engines.semgrep", "gitmon.review",
          "gitmon.cli")
 
@@ -49,6 +50,22 @@ def test_unwatched_commit_imports_nothing_heavy(repo: GitRepo) -> None:
     assert [json.loads(line)["source"] for line in ledger] == ["pre-commit", "pre-commit"]
 
 
+def test_idle_hook_starts_git_without_subprocess(repo: GitRepo) -> None:
+    """Nothing for a content signal to read: one git process, spawned by `gitquick`
+    (subprocess with its threading and selectors is a third of a Python start)."""
+    repo.write("docs/guide.md", "# guide\n")
+    repo.git("add", "docs/guide.md")
+    for _ in range(2):      # the first run builds the cached table
+        proc, names = imported(repo, *HOOK)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "no staged file in a watched area (1 unrouted)" in proc.stdout
+    assert "gitmon.gitquick" in names
+    assert not names & {"subprocess", "gitmon.gitio", "datetime", "threading"}
+    bases = {json.loads(p.read_text())["change"]["base"]
+             for p in (repo.path / ".gitmon" / "records").glob("*.json")}
+    assert bases == {repo.head()}
+
+
 def test_fast_record_equals_the_full_review_record(repo: GitRepo) -> None:
     stage_unwatched(repo)
     assert repo.gitmon("check", "--staged", "--source", "pre-commit").code == 0
@@ -67,23 +84,46 @@ def test_routed_file_gets_the_full_review_without_click(
         repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(repo.path)
     stage_unwatched(repo)
-    assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
+    assert fastpath.try_fast(HOOK) == 0
     repo.write("src/retry/backoff.py", "DELAY = 1\n")
     repo.git("add", "src/retry/backoff.py")
     capsys.readouterr()
-    assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
-    assert "gitmon: PASS - 1 routed file(s), 2 unrouted" in capsys.readouterr().out
-    # options this parser does not know, or bad values, go to the click CLI
-    assert fastpath.try_fast(["check", "--staged", "--format", "json"]) is None
-    assert fastpath.try_fast(["check", "--staged", "--fail-on", "bogus"]) is None
+    assert fastpath.try_fast(HOOK) == 0
+    out = capsys.readouterr().out
+    assert "gitmon: PASS - " in out and " in 1 routed file(s)" in out
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--staged"], ["check", "--staged", "--no-record"],
+    ["check", "--staged", "--source=pre-commit"], ["check", "--source", "pre-commit", "--staged"],
+    ["check", "--staged", "--source", "pre-commit", "--no-cache"],
+    ["check", "--staged", "--source", "pre-commit", "--format", "json"],
+    ["check", "--staged", "--source", "pre-commit", "--fail-on", "bogus"],
+    ["check", "--staged", "--source", "check"], ["status"], []])
+def test_only_the_hooks_own_argv_takes_the_fast_path(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    """Any other argv, even one meaning the same, is click's to parse."""
+    monkeypatch.chdir(repo.path)
+    stage_unwatched(repo)
+    assert fastpath.try_fast(args) is None
+    assert not (repo.path / ".gitmon" / "records").exists()
+
+
+def test_fast_argv_is_what_the_installed_hooks_run() -> None:
+    top = Path(__file__).resolve().parent.parent
+    hook = (top / "hooks" / "hook.sh").read_text()
+    assert f"run {' '.join(fastpath.HOOK_ARGS)}\n" in hook
+    entries = [line.split(":", 1)[1].strip()
+               for line in (top / ".pre-commit-hooks.yaml").read_text().splitlines()
+               if line.strip().startswith("entry:")]
+    assert f"gitmon {' '.join(fastpath.HOOK_ARGS)}" in entries
 
 
 def test_hook_review_of_routed_files_imports_no_click(repo: GitRepo) -> None:
     repo.write("src/retry/backoff.py", "DELAY = 1\n")
     repo.git("add", "src/retry/backoff.py")
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "gitmon", "check",
-                           "--staged", "--no-record"], cwd=repo.path, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "gitmon", *HOOK],
+                          cwd=repo.path, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()}
     assert "gitmon.engines.semgrep" in imported
@@ -94,7 +134,7 @@ def test_policy_change_rebuilds_the_cached_table(
         repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(repo.path)
     stage_unwatched(repo)
-    assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
+    assert fastpath.try_fast(HOOK) == 0
     policy = default_policy_text()
     policy = policy.replace('paths: ["**/retry/**"', 'paths: ["docs/**", "**/retry/**"', 1)
     assert "docs/**" in policy
@@ -102,8 +142,8 @@ def test_policy_change_rebuilds_the_cached_table(
     repo.git("add", "gitmon.yml")
     repo.git("commit", "-q", "-m", "policy watches docs", "--", "gitmon.yml")
     capsys.readouterr()
-    assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
-    assert "gitmon: PASS - 1 routed file(s)" in capsys.readouterr().out
+    assert fastpath.try_fast(HOOK) == 0
+    assert "gitmon: PASS - 0 finding(s) in 1 routed file(s)" in capsys.readouterr().out
 
 
 def test_linked_worktree_uses_the_fast_path(repo: GitRepo, tmp_path: Path,
@@ -112,7 +152,7 @@ def test_linked_worktree_uses_the_fast_path(repo: GitRepo, tmp_path: Path,
     linked = GitRepo(tmp_path / "wt")
     stage_unwatched(linked)
     monkeypatch.chdir(linked.path)
-    assert fastpath.try_fast(["check", "--staged", "--source", "pre-commit"]) == 0
+    assert fastpath.try_fast(HOOK) == 0
     [record] = (linked.path / ".gitmon" / "records").glob("*.json")
     assert json.loads(record.read_text())["change"]["base"] == repo.head()
 
@@ -127,7 +167,7 @@ PATHS = ["src/retry/client.py", "retry.py", "a/b/retry_policy.yaml", "lib/backof
 def test_compiled_table_matches_pathspec_on_the_default_policy(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r")
     policy = load_policy(repo.path)
-    table = fastroute.Table(fastroute.build(str(repo.path), None, "x", "y"))
+    table = fastroute.Table(fastroute.build(str(repo.path), "x", "y"))
     for path in PATHS:
         expected = [name for name, area in policy.areas.items() if area.matches(path)]
         assert table.areas_of(path) == expected, path
@@ -140,7 +180,7 @@ def test_compiled_table_keeps_gitignore_precedence(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r")
     repo.write("gitmon.yml", text)
     area = parse_policy(text, "gitmon.yml").areas["a"]
-    table = fastroute.Table(fastroute.build(str(repo.path), None, "x", "y"))
+    table = fastroute.Table(fastroute.build(str(repo.path), "x", "y"))
     for path in ["src/a.py", "src/vendor/b.py", "src/vendor/keep.py", "x/src/c.py", "a.cfg",
                  "top.cfg", "d/top.cfg", "build/x/out", "build/out", "out"]:
         assert bool(table.areas_of(path)) == area.matches(path), path
@@ -154,8 +194,8 @@ def test_content_routed_staged_file_gets_the_review(
     repo.write("src/app/client.py", "import tenacity\nDELAY = 1\n")
     repo.git("add", "docs/notes.txt", "src/app/client.py")
     capsys.readouterr()
-    assert fastpath.try_fast(["check", "--staged"]) == 0
-    assert "gitmon: PASS - 1 routed file(s), 3 unrouted" in capsys.readouterr().out
+    assert fastpath.try_fast(HOOK) == 0
+    assert " in 1 routed file(s)" in capsys.readouterr().out
     [record] = (repo.path / ".gitmon" / "records").glob("*.json")
     files = {f["path"]: f["areas"] for f in json.loads(record.read_text())["change"]["files"]}
     assert files["src/app/client.py"] == ["retry"] and files["src/app/main.py"] == []
@@ -166,7 +206,7 @@ def test_compiled_table_claims_what_the_full_routing_claims(repo: GitRepo) -> No
     repo.write("svc/a.go", 'import "golang.org/x/time/rate"\n')
     repo.write("svc/b.py", "import os\n")
     repo.git("add", "-A")
-    table = fastroute.Table(fastroute.build(str(repo.path), None, "x", "y"))
+    table = fastroute.Table(fastroute.build(str(repo.path), "x", "y"))
     names = [("A", "k/app.yaml"), ("A", "svc/a.go"), ("A", "svc/b.py")]
     assert table.claim(str(repo.path), names)
     assert [table.areas_of(p) for _, p in names] == [["deployment"], ["rate-limit"], []]
@@ -198,5 +238,27 @@ _TABLE: list[fastroute.Table] = []
 def _default_table() -> fastroute.Table:
     if not _TABLE:
         root = Path(__file__).resolve().parent   # no gitmon.yml here: the built-in default
-        _TABLE.append(fastroute.Table(fastroute.build(str(root), None, "x", "y")))
+        _TABLE.append(fastroute.Table(fastroute.build(str(root), "x", "y")))
     return _TABLE[0]
+
+
+def test_a_table_compiled_by_another_pathspec_is_rebuilt(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The cached regexes are pathspec's output: a table from another pathspec (an
+    upgrade, a reinstall) is not trusted, whatever its policy text says."""
+    import pathspec
+
+    monkeypatch.chdir(repo.path)
+    stage_unwatched(repo)
+    assert fastpath.try_fast(HOOK) == 0
+    cache = repo.path / ".git" / fastroute.CACHE_NAME
+    data = json.loads(cache.read_text())
+    assert data["matcher"] == [pathspec.__version__, *fastroute.matcher_stamp()]
+    assert data["matcher"][1].endswith("__init__.py")
+    data["matcher"][2] += 1                                   # another pathspec's file...
+    data["areas"]["retry"].append([r"^docs/.*$", True, "docs"])   # ...compiled differently
+    cache.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert fastpath.try_fast(HOOK) == 0
+    assert "no staged file in a watched area (2 unrouted)" in capsys.readouterr().out
+    assert json.loads(cache.read_text())["matcher"][1:] == fastroute.matcher_stamp()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,9 @@ def last_record(repo: GitRepo) -> dict[str, Any]:
 
 
 def hook(repo: GitRepo) -> dict[str, Any]:
-    result = repo.gitmon("check", "--staged", "--no-cache", "--source", "pre-commit")
+    """The hook's own run (the fast path), with the review cache emptied first."""
+    shutil.rmtree(repo.path / ".gitmon" / "cache", ignore_errors=True)
+    result = repo.gitmon("check", "--staged", "--source", "pre-commit")
     assert result.code == 1, result.err
     return last_record(repo)
 
@@ -113,8 +116,31 @@ def test_changed_rule_file_means_no_prelaunch(repo: GitRepo) -> None:
 def test_cached_files_are_not_prelaunched(repo: GitRepo) -> None:
     setup(repo)
     for _ in range(2):
-        result = repo.gitmon("check", "--staged")
+        result = repo.gitmon("check", "--staged", "--source", "pre-commit")
         assert result.code == 1, result.err
     record = last_record(repo)
     assert record["engine"] == {"cached": 1, "scanned": 0, "rules": 0}
     assert findings(record) == [("no-eval", 1, "eval is unsafe")]
+
+
+def test_the_cached_rule_set_gives_the_reviews_digest_and_config(repo: GitRepo) -> None:
+    """What prelaunch keeps as JSON, read back, keys the cache and configures semgrep
+    exactly as the loaded rule set does (both through `rulekey`)."""
+    from gitmon import rulekey
+    from gitmon.hook import prelaunch
+    from gitmon.policy import read_policy
+    from gitmon.rulesets import disk_reader, load_ruleset
+
+    policy = read_policy(repo.path)
+    ruleset = load_ruleset(policy, disk_reader(repo.path))
+    everyone = frozenset(policy.reviewers)
+    pre = prelaunch.Prelaunch(str(repo.path / "rules.json"), ["k"], everyone)
+    pre.remember(set(everyone), ruleset)
+    cached = prelaunch._cached_rules(pre)
+    assert cached is not None and len(cached) == len(ruleset.rules) > 10
+    for reviewers in (everyone, frozenset({"security"}), frozenset({"reliability", "production"})):
+        assert rulekey.digest(cached, reviewers) == ruleset.digest(reviewers)
+    for langs in ({"python"}, {"go", "yaml"}, set()):
+        mine = rulekey.for_languages(cached, langs)
+        assert [r.id for r in mine] == [r.id for r in ruleset.for_languages(langs)]
+        assert rulekey.config_text(mine) == ruleset.config_text(ruleset.for_languages(langs))

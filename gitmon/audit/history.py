@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from gitmon import gitio
+from gitmon import gitio, records
 from gitmon.change import Change, parse_diff
 from gitmon.change.sources import own_lines
 from gitmon.policy import Policy
@@ -113,4 +113,4 @@ def unrouted_review(change: Change, policy: Policy, options: Options) -> Review:
     routing = Routing({}, {}, {}, tuple(f.path for f in change.files))
     results, verdict = judge(policy, {}, [], {}, options.fail_on)
     return Review(change, policy, routing, [], results, verdict, {}, None, options.source,
-                  started, now(), 0, {"cached": 0, "scanned": 0, "rules": 0})
+                  started, now(), 0, dict(records.IDLE_ENGINE))

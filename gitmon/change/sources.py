@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from gitmon import gitio
+from gitmon import content, gitio
 from gitmon.change import Change, FileChange, parse_diff
 from gitmon.errors import UsageError
 
@@ -102,9 +102,9 @@ def read_contents(change: Change, files: Iterable[FileChange], max_size: int,
     sizes = gitio.blob_sizes(change.root, [f.new_blob for f in blobs if f.new_blob])
     small = []
     for f in blobs:
-        size = sizes.get(f.new_blob or "", 0)
-        if size > max_size:
-            skipped[f.path] = f"huge: {size} bytes > max_file_size {max_size}"
+        too_big = content.huge(sizes.get(f.new_blob or "", 0), max_size)
+        if too_big:
+            skipped[f.path] = too_big
         else:
             small.append(f)
     data = gitio.read_blobs(change.root, [f.new_blob for f in small if f.new_blob])
@@ -118,9 +118,10 @@ def read_contents(change: Change, files: Iterable[FileChange], max_size: int,
             note = _read_disk(change.root / f.path, max_size, contents, f.path)
             if note:
                 (notes if note in ("symlink", "deleted") else skipped)[f.path] = note
-    for path, content in list(contents.items()):
-        if b"\0" in content[:8192]:
-            skipped[path] = "binary: a NUL byte in the first 8 KiB"
+    for path, data_read in list(contents.items()):
+        why = content.binary(data_read)
+        if why:
+            skipped[path] = why
             del contents[path]
     notes.update(skipped)
     return contents, notes, skipped
@@ -149,9 +150,9 @@ def _read_disk(path: Path, max_size: int, out: dict[str, bytes], key: str) -> st
     try:
         if path.is_symlink():
             return "symlink"
-        size = os.stat(path).st_size
-        if size > max_size:
-            return f"huge: {size} bytes > max_file_size {max_size}"
+        too_big = content.huge(os.stat(path).st_size, max_size)
+        if too_big:
+            return too_big
         out[key] = path.read_bytes()
     except FileNotFoundError:
         return "deleted"

@@ -1,12 +1,14 @@
 """A compiled routing table the hook's fast path can use without yaml or pathspec.
 
 Loading the policy costs more than the whole hook may (yaml, pathspec, dataclasses:
-~100 ms against a 65 ms budget). So the first full load writes the areas' compiled
-gitignore regexes to `<git dir>/gitmon/fastpath.json`, keyed by the policy's exact text
-and gitmon's version; later runs read that JSON and match with `re` alone, replaying
-pathspec's GitIgnoreSpec precedence (tests hold the two equal). The areas' content
-signals travel in the same JSON: `Table.claim` reads the staged code files they need in
-one `git cat-file --batch` and adds the areas they claim.
+~100 ms against a 65 ms budget). So the first full load writes the areas' gitignore
+regexes, as pathspec compiled them, to `<git dir>/gitmon/fastpath.json`, keyed by the
+policy's exact text, gitmon's version and the pathspec that compiled them (its version,
+and the file and mtime a new install changes: `matcher_stamp`); later runs read that
+JSON and match with `re` alone, replaying pathspec's GitIgnoreSpec precedence (tests hold
+the two equal on many paths, and would catch a pathspec that changed its regexes). The
+areas' content signals travel in the same JSON: `Table.claim` reads the staged code
+files they need in one `git cat-file --batch` and adds the areas they claim.
 """
 
 from __future__ import annotations
@@ -14,15 +16,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 
-from gitmon import __version__, installed, signals
+from gitmon import __version__, content, installed, signals
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
     from typing import Any
 
 CACHE_NAME = os.path.join("gitmon", "fastpath.json")
-FORMAT = 3     # 2: content signals; 3: each pattern's literal run
+FORMAT = 5     # 2: content signals; 3: literal runs; 4: matcher stamp; 5: packs decided
 _DIR_MARK = "ps_d"   # pathspec's named group for "matched as a directory"
 
 
@@ -44,23 +47,23 @@ class Table:
     def claim(self, root: str, names: list[tuple[str, str]]) -> bool:
         """Match content signals on the staged files that need it (code or YAML, not yet in
         every signalled area), read at once; False when this cannot be decided here."""
-        from pathlib import Path
-
-        from gitmon import gitio
-
         want = [p for s, p in names if s[:1] in "AMT" and signals.extension(p) in signals.READABLE
                 and signals.wants(self.signals, p, self.areas_of(p))]
+        if not want:
+            return True       # nothing to read: no git process, not even gitio's import
         if any("\n" in p for p in want):
             return False      # cat-file reads one name a line: let the full path decide
+        from gitmon import gitio
+
         try:
-            blobs = gitio.read_blobs(Path(root), [f":0:{p}" for p in want])
+            blobs = gitio.read_blobs(root, [f":0:{p}" for p in want])
         except (ValueError, IndexError, OSError):   # e.g. a conflicted entry
             return False
         limit = int(self.data["settings"]["max_file_size"])
         for path in want:
             data = blobs.get(f":0:{path}")
-            if data is None or len(data) > limit or b"\0" in data[:8192]:
-                continue      # what `read_contents` skips is not read for signals either
+            if data is None or not content.readable(data, limit):
+                continue      # what the review skips is not read for signals either
             hits = signals.match(self.signals, path, data, self.areas_of(path))
             if hits:
                 self.claimed[path] = hits
@@ -114,15 +117,14 @@ def _gitignore_match(patterns: list[_Pattern], path: str) -> bool:
     return bool(out_include)
 
 
-def policy_source(root: str, explicit: str | None) -> tuple[str, str] | None:
+def policy_source(root: str) -> tuple[str, str] | None:
     """(origin, text) of the policy the full path would load; None when it must decide."""
-    candidates = [(explicit, explicit)] if explicit else [("gitmon.yml", os.path.join(root, "gitmon.yml"))]
-    if not explicit:
-        candidates.append(("<built-in default policy>", installed.DEFAULT_POLICY))
-    if not explicit and os.path.lexists(candidates[0][1]) and not os.path.isfile(candidates[0][1]):
+    candidates = [("gitmon.yml", os.path.join(root, "gitmon.yml")),
+                  ("<built-in default policy>", installed.DEFAULT_POLICY)]
+    if os.path.lexists(candidates[0][1]) and not os.path.isfile(candidates[0][1]):
         return None   # a gitmon.yml that is a folder or a dangling link: the full path refuses it
     for origin, path in candidates:
-        if origin and path and os.path.isfile(path):
+        if os.path.isfile(path):
             try:
                 with open(path, encoding="utf-8") as fh:
                     return origin, fh.read()
@@ -131,41 +133,60 @@ def policy_source(root: str, explicit: str | None) -> tuple[str, str] | None:
     return None
 
 
-def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) -> Table:
-    """The cached table for this exact policy text, rebuilt (and saved) when stale."""
+def load(git_dir: str, root: str, origin: str, text: str) -> Table:
+    """The cached table for this exact policy text and matcher, rebuilt (and saved) when stale."""
     path = os.path.join(git_dir, CACHE_NAME)
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-        # "content" marks a table from this format (older ones lack the content signals)
-        if data.get("key") == [__version__, origin, text] and data.get("format") == FORMAT:
+        if (data.get("key") == [__version__, origin, text] and data.get("format") == FORMAT
+                and data.get("matcher", [None])[1:] == matcher_stamp()):
             return Table(data)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError):
         pass
-    data = build(root, explicit, origin, text)
+    data = build(root, origin, text)
     save_json(path, data)
     return Table(data)
 
 
-def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, Any]:
+def matcher_stamp() -> list[object]:
+    """The pathspec an import would load, as its file's (path, size, mtime), found without
+    importing it: reinstalling or upgrading pathspec changes it, and so the table."""
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        spec = find("pathspec", None) if find is not None else None
+        if spec is not None and spec.origin:
+            try:
+                st = os.stat(spec.origin)
+            except OSError:
+                break
+            return [spec.origin, st.st_size, st.st_mtime_ns]
+    return []
+
+
+def build(root: str, origin: str, text: str) -> dict[str, Any]:
     from pathlib import Path
 
-    from gitmon.policy import BUILTIN_PACKS, read_policy
+    import pathspec
+
+    from gitmon.policy import is_builtin_pack, read_policy
+    from gitmon.routing import area_reviewers
 
     # rule files are validated by the review a routed commit starts, not on the idle path
-    policy = read_policy(Path(root), explicit)
+    policy = read_policy(Path(root))
     areas = {name: [[p.regex.pattern, p.include, literal_of(str(p.pattern))]
                     for p in area.spec.patterns
                     if p.include is not None and p.regex is not None]
              for name, area in policy.areas.items()}
     return {"key": [__version__, origin, text], "format": FORMAT, "origin": policy.origin,
-            "areas": areas,
+            "matcher": [pathspec.__version__, *matcher_stamp()], "areas": areas,
             "reviewers": {name: r.title for name, r in policy.reviewers.items()},
             "records": policy.settings.records,
             # what `prelaunch` needs to start semgrep before the policy can be loaded
-            "area_reviewers": {name: list(area.reviewers) for name, area in policy.areas.items()},
-            "rule_entries": {name: list(r.rules) for name, r in policy.reviewers.items()},
-            "builtin_packs": list(BUILTIN_PACKS),
+            "area_reviewers": {k: list(v) for k, v in area_reviewers(policy).items()},
+            # policy.is_builtin_pack decides here: prelaunch has no copy of it
+            "rule_entries": {name: [[e, is_builtin_pack(e)] for e in r.rules]
+                             for name, r in policy.reviewers.items()},
             "content": {name: [s.to_json() for s in area.content]
                         for name, area in policy.areas.items() if area.content},
             "settings": {"max_file_size": policy.settings.max_file_size,

@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gitmon import __version__, installed
+from gitmon import __version__, content, installed, rulekey
 from gitmon import cache as cache_mod
 from gitmon.engines.job import SemgrepJob, find_executable
 from gitmon.hook.fastroute import save_json
-from gitmon.languages import ALWAYS, languages_of
+from gitmon.languages import languages_of
 
 if TYPE_CHECKING:
     from gitmon.hook.fastroute import Table
@@ -81,18 +81,18 @@ class Prelaunch:
 
 
 def start(root: str, git_dir: str, table: Table, names: Sequence[tuple[str, str]],
-          use_cache: bool) -> Prelaunch | None:
+          ) -> Prelaunch | None:
     try:
-        return _start(root, git_dir, table, names, use_cache)
+        return _start(root, git_dir, table, names)
     except Exception:  # only an optimisation: on any surprise the review launches its own
         return None
 
 
 def _start(root: str, git_dir: str, table: Table, names: Sequence[tuple[str, str]],
-           use_cache: bool) -> Prelaunch | None:
+           ) -> Prelaunch | None:
     data = table.data
     area_reviewers: dict[str, list[str]] = data["area_reviewers"]
-    owners = {path: frozenset(r for a in areas for r in area_reviewers[a])
+    owners = {path: rulekey.owners(areas, area_reviewers)
               for path, areas in ((p, table.areas_of(p)) for _, p in names) if areas}
     reviewers = frozenset(r for rs in owners.values() for r in rs)
     key = [__version__, data["key"], _fingerprint(root, data, reviewers)]
@@ -105,31 +105,23 @@ def _start(root: str, git_dir: str, table: Table, names: Sequence[tuple[str, str
     contents = _staged_contents(root, list(owners), int(settings["max_file_size"]))
     if contents is None:
         return pre
-    cache = cache_mod.Cache(Path(root, data["records"], "cache") if use_cache else None)
+    cache = cache_mod.Cache(Path(root, data["records"], "cache"))
     digests: dict[frozenset[str], str] = {}
     todo = {}
-    for path, content in contents.items():
+    for path, blob in contents.items():
         if owners[path] not in digests:
-            digests[owners[path]] = _digest(rules, owners[path])
-        if cache.get(cache_mod.key(path, content, digests[owners[path]])) is None:
-            todo[path] = content
-    langs = languages_of(list(todo)) | ALWAYS
-    chosen = [r for r in rules if r.languages & langs]
+            digests[owners[path]] = rulekey.digest(rules, owners[path])
+        if cache.get(cache_mod.key(path, blob, digests[owners[path]])) is None:
+            todo[path] = blob
+    chosen = rulekey.for_languages(rules, languages_of(list(todo)))
     executable = find_executable(settings["semgrep"])
     if not todo or not chosen or executable is None:
         return pre
-    pre.config_text = json.dumps({"rules": [dict(r.body, id=r.id) for r in chosen]}, default=str)
+    pre.config_text = rulekey.config_text(chosen)
     pre.executable, pre.timeout = executable, float(settings["semgrep_timeout"])
     pre.todo = {p: hashlib.sha256(d).hexdigest() for p, d in todo.items()}
     pre.job = SemgrepJob(executable, chosen, pre.config_text, todo, pre.timeout)
     return pre
-
-
-def _digest(rules: list[CachedRule], reviewers: frozenset[str]) -> str:
-    """`RuleSet.digest`, computed the same way (a difference only costs the prelaunch)."""
-    chosen = [r for r in rules if set(r.reviewers) & reviewers]
-    text = json.dumps([[r.id, r.body] for r in chosen], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _staged_contents(root: str, paths: list[str], max_size: int) -> dict[str, bytes] | None:
@@ -143,23 +135,18 @@ def _staged_contents(root: str, paths: list[str], max_size: int) -> dict[str, by
     if any(mode not in ("100644", "100755") or stage != "0" for mode, _, stage, _ in entries):
         return None
     blobs = gitio.read_blobs(Path(root), [sha for _, sha, _, _ in entries])
-    contents = {}
-    for _, sha, _, path in entries:
-        data = blobs[sha]
-        if len(data) <= max_size and b"\0" not in data[:8192]:
-            contents[path] = data
-    return contents
+    return {path: blobs[sha] for _, sha, _, path in entries
+            if content.readable(blobs[sha], max_size)}
 
 
 def _fingerprint(root: str, data: Mapping[str, Any], reviewers: frozenset[str]) -> list[Any]:
     """(path, size, mtime) of every file under the reviewers' rule entries."""
     builtin = installed.rules_dir() or ""
     out: list[Any] = []
-    for name, entries in data["rule_entries"].items():
+    for name, entries in data["rule_entries"].items():   # [entry, is a built-in pack]
         if name not in reviewers:
             continue
-        for entry in entries:
-            packed = "/" not in entry and entry in data["builtin_packs"]
+        for entry, packed in entries:
             base = os.path.join(builtin, entry) if packed else os.path.join(root, entry)
             out.append([name, entry, _stat_tree(base)])
     return out
