@@ -56,7 +56,7 @@ def build(review: Review, record_id: str | None = None) -> Record:
                "reason": r.reason, "title": review.policy.reviewers[name].title}
         for name, r in review.reviewers.items()
     }
-    return document(
+    record = document(
         record_id=record_id, source=review.source, times=(review.started_at, review.finished_at),
         change={"kind": change.kind, "base": change.base, "head": change.head,
                 "commits": list(change.commits), "files": files},
@@ -65,6 +65,9 @@ def build(review: Review, record_id: str | None = None) -> Record:
         unrouted=len(routing.unrouted), policy=review.policy.origin,
         dropped=(review.dropped, review.tests_dropped), engine=review.engine,
         degraded=review.degraded, verdict=review.verdict.value)
+    if review.part is not None:     # one shard of CI's matrix (`gitmon merge` folds them)
+        record["shard"] = review.part
+    return record
 
 
 def unrouted(*, source: str, base: str | None, names: Iterable[tuple[str, str]],
@@ -109,8 +112,6 @@ def document(*, record_id: str | None, source: str, times: tuple[str, str],
         "degraded": {"reason": degraded} if degraded else None,
         "verdict": verdict,
     })
-    if review.part is not None:     # one shard of CI's matrix (`gitmon merge` folds them)
-        record["shard"] = review.part
     return record
 
 
