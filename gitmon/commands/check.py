@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gitmon import fsio, gitio
+from gitmon import fsio, gitdir, gitio
 from gitmon.change.selection import ChangeSource, Selector
 from gitmon.daemon import client
 from gitmon.pipeline import Pipeline
@@ -65,10 +65,8 @@ def _daemon(root: Path, policy: Policy, selector: ChangeSource,
     would: --no-cache asks it nothing)."""
     if selector.kind != "staged" or not use_cache:
         return None
-    git_dir = root / ".git"       # the usual layout: no git process to find it
-    if not git_dir.is_dir() or git_dir.is_symlink():
-        git_dir = gitio.git_dir(root)
-    return client.Link(str(git_dir), client.policy_digest(policy.text))
+    git_dir = gitdir.git_dir(str(root)) or str(gitio.git_dir(root))   # no git process, usually
+    return client.Link(git_dir, client.policy_digest(policy.text))
 
 
 def emit(data: Record, fmt: str, outputs: Mapping[str, str],
