@@ -3,15 +3,20 @@
 What a test is comes from `gitmon.testcode` (each language's layout: `_test.go`,
 `src/test/java`, `*.spec.ts`, Rust `tests/` or a `#[cfg(test)]` hunk in the same file).
 Only code counts as a change that needs a test: not config, docs, lockfiles or images,
-not a pure rename, and not a version bump (every changed line sets a version).
+not a pure rename, not a version bump (every changed line sets a version), and not a
+change with no behaviour to test (comments, docstrings, whitespace, type annotations:
+`behaviour.same_behaviour`). Example programs (`examples/`, `example/`, Go's `_example/`)
+ship no tests, so they need none.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from gitmon.change import FileChange
 from gitmon.engines.builtin.base import CheckContext
+from gitmon.engines.builtin.behaviour import same_behaviour
 from gitmon.findings import Finding
 from gitmon.policy import Severity
 from gitmon.signals import extension
@@ -28,6 +33,7 @@ _VERSION_LINE = re.compile(
     r"""[\w.]*version\w*\s*"""
     r"""(?::\s*[\w&'\s]+)?[:=]+\s*[rbuv]?["']?v?\d+(?:\.\d+)+[\w.+-]*["']?\s*[;,]?\s*$""",
     re.I)
+_EXAMPLE = re.compile(r"(^|/)_?examples?/")
 
 
 class MissingTestChange:
@@ -39,7 +45,7 @@ class MissingTestChange:
         if any(_touches_tests(f, ctx.contents.get(f.path)) for f in ctx.change.files):
             return []
         code = [p for p in ctx.files if p in ctx.contents and p in changes
-                and _needs_test(changes[p], ctx.contents[p])]
+                and _needs_test(changes[p], ctx.contents[p], ctx.read_old)]
         if not code:
             return []
         path = code[0]
@@ -59,9 +65,10 @@ def _touches_tests(f: FileChange, data: bytes | None) -> bool:
     return any(a <= n <= b for a, b in test_ranges(f.path, data) for n in lines)
 
 
-def _needs_test(f: FileChange, data: bytes) -> bool:
-    """Code whose behaviour may have changed: not a rename alone, not a version bump."""
-    if extension(f.path) not in CODE:
+def _needs_test(f: FileChange, data: bytes, read_old: Callable[[str], bytes | None]) -> bool:
+    """Code whose behaviour may have changed: not a rename alone, not a version bump, not
+    an example program, not a change to comments, docstrings or types only."""
+    if extension(f.path) not in CODE or _EXAMPLE.search(f.path):
         return False
     if f.whole:
         return True
@@ -69,7 +76,10 @@ def _needs_test(f: FileChange, data: bytes) -> bool:
         return bool(f.deletions)          # a pure rename or mode change adds and removes nothing
     lines = data.decode("utf-8", "replace").splitlines()
     changed = [lines[n - 1] for n in f.added if 0 < n <= len(lines)]
-    return bool(f.deletions) or not all(_VERSION_LINE.match(t) for t in changed)
+    if not f.deletions and all(_VERSION_LINE.match(t) for t in changed):
+        return False
+    old = read_old(f.path)                # keyed by the new path, renames too
+    return old is None or not same_behaviour(f.path, old, data)
 
 
 CHECK = MissingTestChange()
