@@ -143,3 +143,11 @@ def test_a_string_that_looks_like_a_comment_is_code() -> None:
     old = b'package retry\n\nconst Sep = "//"\n'
     assert not same_behaviour("svc/retry/sep.go", old, old.replace(b'"//"', b'"// x"'))
     assert same_behaviour("svc/retry/sep.go", old, old + b"// trailing note\n")
+
+
+def test_empty_comment_lines_moved_in_a_doc_comment_are_no_behaviour() -> None:
+    # avast/retry-go 8dd4aee1 "fix: markdown code block format": `//` lines moved around
+    old = b"package retry\n\n// retry.Do(\n//\n//     f,\n//\n// )\nfunc WithTimer() {}\n"
+    new = b"package retry\n\n//\tretry.Do(\n//\t    f,\n//\t)\n/**/\nfunc WithTimer() {}\n"
+    assert same_behaviour("options.go", old, new)
+    assert not same_behaviour("options.go", old, new.replace(b"{}", b"{ run() }"))

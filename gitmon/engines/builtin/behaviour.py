@@ -13,7 +13,7 @@ import ast
 import re
 
 from gitmon.comments import comment_spans, outside
-from gitmon.languages import comment_syntax
+from gitmon.languages import Syntax, comment_syntax
 
 _TYPING_MODULES = frozenset({"typing", "typing_extensions", "__future__", "types",
                              "collections.abc", "_typeshed"})
@@ -35,9 +35,20 @@ def _code_form(path: str, data: bytes) -> str:
     spans = comment_spans(text, syntax)
     opens = [*syntax[0], *(b[0] for b in syntax[1])]
     closes = [b[1] for b in syntax[1]]
-    lines = [outside(line, _widen(line, spans.get(n, []), opens, closes))
+    lines = [_bare_mark(outside(line, _widen(line, spans.get(n, []), opens, closes)), syntax)
              for n, line in enumerate(text.split("\n"), 1)]
     return _SPACE.sub("", "".join(lines))
+
+
+def _bare_mark(line: str, syntax: Syntax) -> str:
+    """An empty comment (`//` alone, `/**/`) has no text for the lexer to report."""
+    line = line.rstrip()
+    for mark in syntax[0]:
+        if line.endswith(mark):
+            return line[:-len(mark)]
+    for open_, close in syntax[1]:
+        line = line.replace(open_ + close, "")
+    return line
 
 
 def _widen(line: str, spans: list[tuple[int, int]], opens: list[str], closes: list[str]
