@@ -151,3 +151,13 @@ def test_empty_comment_lines_moved_in_a_doc_comment_are_no_behaviour() -> None:
     new = b"package retry\n\n//\tretry.Do(\n//\t    f,\n//\t)\n/**/\nfunc WithTimer() {}\n"
     assert same_behaviour("options.go", old, new)
     assert not same_behaviour("options.go", old, new.replace(b"{}", b"{ run() }"))
+
+
+def test_java_imports_and_override_marks_are_no_behaviour() -> None:
+    # failsafe aada242e "Minor import cleanup", 36c46806 "Add @Override to getConfig"
+    old = (b"package a;\n\nimport a.spi.*;\nimport java.util.List;\n\n"
+           b"class F {\n  Object get() { return c; }\n}\n")
+    new = (b"package a;\n\nimport java.util.List;\n\n"
+           b"class F {\n  @Override\n  Object get() { return c; }\n}\n")
+    assert same_behaviour("core/src/main/java/a/F.java", old, new)
+    assert not same_behaviour("core/src/main/java/a/F.java", old, new.replace(b"c;", b"d;"))

@@ -1,9 +1,10 @@
 """Did a change alter behaviour? `missing-test-change` asks before it wants a test.
 
 A change that only touches comments, docstrings, whitespace, type annotations, typing
-imports or `__version__` has no behaviour to test. Python is compared by its syntax
-tree with those parts stripped; other languages by their text with comments and every
-whitespace removed (`gitmon.comments` knows each language's comment and string syntax).
+imports, `__version__`, or a JVM file's imports and `@Override` marks has no behaviour to
+test. Python is compared by its syntax tree with those parts stripped; other languages by
+their text with comments and every whitespace removed (`gitmon.comments` knows each
+language's comment and string syntax).
 When either side cannot be read as such, the change counts as a behaviour change.
 """
 
@@ -20,6 +21,10 @@ _TYPING_MODULES = frozenset({"typing", "typing_extensions", "__future__", "types
 _TYPING_BASES = frozenset({"Protocol", "TypedDict"})
 _TYPING_CALLS = frozenset({"TypeVar", "ParamSpec", "TypeVarTuple", "NewType"})
 _SPACE = re.compile(r"\s+")
+# JVM languages: an import only names things (the compiler checks it is used or unused),
+# `@Override` only asks the compiler to check a signature
+_JVM = (".java", ".kt", ".kts", ".scala", ".groovy")
+_JVM_INERT = re.compile(r"^\s*import\s+(?:static\s+)?[\w.*]+\s*;?\s*$|@Override\b")
 
 
 def same_behaviour(path: str, old: bytes, new: bytes) -> bool:
@@ -37,6 +42,8 @@ def _code_form(path: str, data: bytes) -> str:
     closes = [b[1] for b in syntax[1]]
     lines = [_bare_mark(outside(line, _widen(line, spans.get(n, []), opens, closes)), syntax)
              for n, line in enumerate(text.split("\n"), 1)]
+    if path.endswith(_JVM):
+        lines = [_JVM_INERT.sub("", line) for line in lines]
     return _SPACE.sub("", "".join(lines))
 
 
