@@ -142,6 +142,9 @@ def write_reports(state: dict[str, Any], cases: dict[str, Any]) -> int:
             f"{p['package']} {p['version']}"
         count = sum(1 for f in findings.values() if f["project"] == name)
         lines.append(f"| {p['group']} | {name} | {p['kind']} | {source} | {count} |")
+    lines += ["", "## Left pending (not fully reviewed: never a silent pass)", ""]
+    lines += [f"- {note}" for p in sorted(state["projects"].values(), key=lambda p: p["name"])
+              for note in p.get("pending", [])] or ["none"]
     (RESULTS / "summary.md").write_text("\n".join(lines) + "\n")
     head = TRIAGE_MD.read_text().split(MARKER)[0] if TRIAGE_MD.exists() else "# Triage\n\n"
     TRIAGE_MD.write_text(head + MARKER + "\n\n" + "\n".join(report.triage_lines(findings, labels))
