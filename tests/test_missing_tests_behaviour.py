@@ -161,3 +161,19 @@ def test_java_imports_and_override_marks_are_no_behaviour() -> None:
            b"class F {\n  @Override\n  Object get() { return c; }\n}\n")
     assert same_behaviour("core/src/main/java/a/F.java", old, new)
     assert not same_behaviour("core/src/main/java/a/F.java", old, new.replace(b"c;", b"d;"))
+
+
+def test_a_rust_doc_example_added_with_the_api_is_a_test(repo: GitRepo) -> None:
+    # tower 4d80f7ed "add convenience methods for boxing services": each new method
+    # comes with a doc example that `cargo test` compiles and runs
+    repo.write("svc/retry/src/builder.rs", "pub struct Builder;\n")
+    repo.commit("builder")
+    api = "pub struct Builder;\n\nimpl Builder {\n    pub fn boxed(self) -> Self { self }\n}\n"
+    repo.write("svc/retry/src/builder.rs", api)
+    repo.commit("api without an example")
+    assert [f["path"] for f in missing_tests(repo)] == ["svc/retry/src/builder.rs"]
+    documented = api.replace("    pub fn", "    /// ```\n    /// Builder.boxed();\n    /// ```\n"
+                             "    pub fn").replace("boxed(", "boxed_clone(")
+    repo.write("svc/retry/src/builder.rs", documented)
+    repo.commit("api with its doc example")
+    assert missing_tests(repo) == []

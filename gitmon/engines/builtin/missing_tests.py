@@ -1,7 +1,8 @@
 """A watched area's code changed with no test change: a warning for the production reviewer.
 
 What a test is comes from `gitmon.testcode` (each language's layout: `_test.go`,
-`src/test/java`, `*.spec.ts`, Rust `tests/` or a `#[cfg(test)]` hunk in the same file).
+`src/test/java`, `*.spec.ts`, Rust `tests/`, a `#[cfg(test)]` hunk in the same file or a
+Rust doc example, which `cargo test` runs).
 Only code counts as a change that needs a test: not config, docs, lockfiles or images,
 not a pure rename, not a version bump (every changed line sets a version), and not a
 change with no behaviour to test (comments, docstrings, whitespace, type annotations:
@@ -34,6 +35,7 @@ _VERSION_LINE = re.compile(
     r"""(?::\s*[\w&'\s]+)?[:=]+\s*[rbuv]?["']?v?\d+(?:\.\d+)+[\w.+-]*["']?\s*[;,]?\s*$""",
     re.I)
 _EXAMPLE = re.compile(r"(^|/)_?examples?/")
+_DOCTEST_FENCE = re.compile(r"^\s*//[/!]\s*```")
 
 
 class MissingTestChange:
@@ -62,7 +64,16 @@ def _touches_tests(f: FileChange, data: bytes | None) -> bool:
     if is_test_path(f.path) or (f.old_path is not None and is_test_path(f.old_path)):
         return True
     lines = f.added | f.deletions
-    return any(a <= n <= b for a, b in test_ranges(f.path, data) for n in lines)
+    if any(a <= n <= b for a, b in test_ranges(f.path, data) for n in lines):
+        return True
+    return f.path.endswith(".rs") and data is not None and _adds_doctest(f, data)
+
+
+def _adds_doctest(f: FileChange, data: bytes) -> bool:
+    """A Rust doc example (a fenced block in a `///` or `//!` comment) added: `cargo
+    test` compiles and runs it, so it is a test of the API it documents."""
+    text = data.decode("utf-8", "replace").splitlines()
+    return any(_DOCTEST_FENCE.match(text[n - 1]) for n in f.added if 0 < n <= len(text))
 
 
 def _needs_test(f: FileChange, data: bytes, read_old: Callable[[str], bytes | None]) -> bool:
