@@ -177,3 +177,16 @@ def test_a_rust_doc_example_added_with_the_api_is_a_test(repo: GitRepo) -> None:
     repo.write("svc/retry/src/builder.rs", documented)
     repo.commit("api with its doc example")
     assert missing_tests(repo) == []
+
+
+def test_an_import_only_annotations_use_is_no_behaviour() -> None:
+    # litl/backoff 36ba667c "Add decorator-specific detail and handler types"
+    old = b"from backoff import _sync\n\ndef on(wait, handler=None):\n    return _sync.run(wait)\n"
+    new = (b"from backoff import _sync\nfrom backoff._typing import _Handler, _Wait\n\n"
+           b"def on(wait: _Wait, handler: _Handler | None = None) -> None:\n"
+           b"    return _sync.run(wait)\n")
+    assert same_behaviour("backoff/_decorator.py", old, new)
+    used = new.replace(b"_sync.run(wait)", b"_sync.run(_Wait(wait))")
+    assert not same_behaviour("backoff/_decorator.py", old, used)
+    exported = new + b"__all__ = ['_Handler']\n"
+    assert not same_behaviour("backoff/_decorator.py", old + b"__all__ = []\n", exported)

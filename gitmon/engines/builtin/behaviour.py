@@ -1,10 +1,10 @@
 """Did a change alter behaviour? `missing-test-change` asks before it wants a test.
 
 A change that only touches comments, docstrings, whitespace, type annotations, typing
-imports, `__version__`, or a JVM file's imports and `@Override` marks has no behaviour to
-test. Python is compared by its syntax tree with those parts stripped; other languages by
-their text with comments and every whitespace removed (`gitmon.comments` knows each
-language's comment and string syntax).
+imports (or any import only annotations used), `__version__`, or a JVM file's imports and
+`@Override` marks has no behaviour to test. Python is compared by its syntax tree with
+those parts stripped; other languages by their text with comments and every whitespace
+removed (`gitmon.comments` knows each language's comment and string syntax).
 When either side cannot be read as such, the change counts as a behaviour change.
 """
 
@@ -75,7 +75,34 @@ def _python_form(data: bytes) -> str | None:
         tree = ast.parse(data)
     except (SyntaxError, ValueError):
         return None
-    return ast.dump(_Strip().visit(tree))
+    tree = _Strip().visit(tree)
+    return ast.dump(_drop_unused_imports(tree, _used_names(tree)))
+
+
+def _used_names(tree: ast.AST) -> set[str]:
+    """Every name the stripped module still uses, and the names `__all__` exports."""
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and [_name(t) for t in node.targets] == ["__all__"]:
+            used |= {c.value for c in ast.walk(node.value)
+                     if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return used
+
+
+def _drop_unused_imports(tree: ast.AST, used: set[str]) -> ast.AST:
+    """Imports nothing uses once annotations are gone (`from ._typing import _Handler`)
+    name things for the type checker only."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            node.names = [a for a in node.names
+                          if a.name == "*" or (a.asname or a.name).split(".")[0] in used]
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list):
+                setattr(node, field, [s for s in stmts if not (
+                    isinstance(s, (ast.Import, ast.ImportFrom)) and not s.names)])
+    return tree
 
 
 def _name(node: ast.expr) -> str:
