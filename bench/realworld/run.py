@@ -41,8 +41,11 @@ def _load(path: Path, default: Any) -> Any:
 
 
 def _save(path: Path, data: Any) -> None:
+    """Written whole, then renamed: a parallel run never reads half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    tmp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    tmp.replace(path)
 
 
 def scan_project(project: corpus.Project) -> tuple[list[dict[str, Any]], list[str]]:
@@ -60,7 +63,8 @@ def scan_project(project: corpus.Project) -> tuple[list[dict[str, Any]], list[st
 class Run:
     """One run's state, saved as soon as each project or case is done (an interrupted run
     keeps what it did); projects and cases may be measured by parallel threads, each a
-    gitmon process of its own."""
+    gitmon process of its own, and by parallel runs (`--only go` and `--only java` at
+    once): each save re-reads the file and replaces only what this run measured."""
 
     def __init__(self, state: dict[str, Any], cases: dict[str, Any]) -> None:
         self.state, self.cases = state, cases
@@ -75,6 +79,7 @@ class Run:
             self.problem(f"{project.name}: {exc}")
             return
         with self.lock:
+            self.state = _load(RESULTS / "findings.json", self.state)
             self.state["projects"][project.name] = {**corpus.meta(project), "group": project.group,
                                                     "pending": sorted(set(notes))}
             self.state["findings"] = [f for f in self.state["findings"]
@@ -90,7 +95,11 @@ class Run:
             self.problem(f"recall {case['project']} {case['fix_commit'][:10]}: {exc}")
             return
         with self.lock:
-            self.cases[group][index] = result
+            mine = self.cases[group]
+            self.cases = _load(RESULTS / "recall.json", self.cases)
+            if len(self.cases.get(group, [])) != len(mine):
+                self.cases[group] = mine
+            self.cases[group][index] = mine[index] = result
             _save(RESULTS / "recall.json", self.cases)
 
     def problem(self, line: str) -> None:
@@ -178,9 +187,8 @@ def main(argv: list[str] | None = None) -> int:
               _load(RESULTS / "recall.json", {}))
     if not args.report:
         measure(run, chosen, args)
-        _save(RESULTS / "findings.json", run.state)
-        _save(RESULTS / "recall.json", run.cases)
-    write_reports(run.state, run.cases)
+    write_reports(_load(RESULTS / "findings.json", run.state),
+                  _load(RESULTS / "recall.json", run.cases))
     for line in run.problems:
         print(f"PROBLEM {line}", file=sys.stderr)
     return 1 if run.problems else 0
