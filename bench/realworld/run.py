@@ -70,6 +70,7 @@ class Run:
     def __init__(self, state: dict[str, Any], cases: dict[str, Any]) -> None:
         self.state, self.cases = state, cases
         self.problems: list[str] = []
+        self.mine: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
         self.lock = threading.Lock()
 
     def scan(self, project: corpus.Project) -> None:
@@ -80,11 +81,13 @@ class Run:
             self.problem(f"{project.name}: {exc}")
             return
         with self.lock:
+            self.mine[project.name] = ({**corpus.meta(project), "group": project.group,
+                                        "pending": sorted(set(notes))}, found)
             self.state = _load(RESULTS / "findings.json", self.state)
-            self.state["projects"][project.name] = {**corpus.meta(project), "group": project.group,
-                                                    "pending": sorted(set(notes))}
-            self.state["findings"] = [f for f in self.state["findings"]
-                                      if f["project"] != project.name] + found
+            for name, (meta, results) in self.mine.items():
+                self.state["projects"][name] = meta
+                self.state["findings"] = [f for f in self.state["findings"]
+                                          if f["project"] != name] + results
             _save(RESULTS / "findings.json", self.state)
         print(f"  {project.group}/{project.name}: {len(report.unique(found))} finding(s), "
               f"{len(set(notes))} pending note(s), {time.monotonic() - started:.0f}s", flush=True)
