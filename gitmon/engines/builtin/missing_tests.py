@@ -83,11 +83,11 @@ def _needs_test(f: FileChange, data: bytes, read_old: Callable[[str], bytes | No
         return False
     if f.whole:
         return True
-    if not f.added:
-        return bool(f.deletions)          # a pure rename or mode change adds and removes nothing
+    if not f.added and not f.deletions:
+        return False                      # a pure rename or mode change adds and removes nothing
     lines = data.decode("utf-8", "replace").splitlines()
     changed = [lines[n - 1] for n in f.added if 0 < n <= len(lines)]
-    if not f.deletions and all(_VERSION_LINE.match(t) for t in changed):
+    if f.added and not f.deletions and all(_VERSION_LINE.match(t) for t in changed):
         return False
     old = read_old(f.path)                # keyed by the new path, renames too
     return old is None or not same_behaviour(f.path, old, data)
