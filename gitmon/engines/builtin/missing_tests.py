@@ -1,4 +1,9 @@
-"""A watched area's code changed with no test change: a warning for the production reviewer.
+"""A watched area's code changed with no test change: a note (info) for the production reviewer.
+
+Info, not a warning: on the real-world corpus (bench/realworld) it was right about 70% of
+the time, below the 80% asked of a warning, because a commit's subject knows better than
+its diff whether a refactor or a removal needs a test. A policy that wants it louder says
+`checks: [{id: missing-test-change, severity: warning}]`.
 
 What a test is comes from `gitmon.testcode` (each language's layout: `_test.go`,
 `src/test/java`, `*.spec.ts`, Rust `tests/`, a `#[cfg(test)]` hunk in the same file or a
@@ -56,7 +61,7 @@ class MissingTestChange:
         areas = sorted({a for p in code for a in ctx.routing.areas_of(p)})
         message = (f"{len(code)} file(s) in watched area(s) {', '.join(areas)} changed with no "
                    "test change: add or update a test that covers this behaviour")
-        return [ctx.finding(self.id, Severity.WARNING, path, line, message)]
+        return [ctx.finding(self.id, Severity.INFO, path, line, message)]
 
 
 def _touches_tests(f: FileChange, data: bytes | None) -> bool:
