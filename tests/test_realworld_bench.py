@@ -118,3 +118,10 @@ def test_a_mirror_that_is_missing_names_the_fetch_to_run(monkeypatch, tmp_path: 
     monkeypatch.setattr(corpus, "MIRRORS", tmp_path)
     with pytest.raises(corpus.CorpusError, match="fetch github:acme/widget"):
         corpus.mirror("acme/widget")
+
+
+def test_a_rule_relevelled_during_a_run_shows_both_and_the_lower_target() -> None:
+    findings = {"k1": _finding("k1", "r", "warning"), "k2": _finding("k2", "r", "info")}
+    labels = {"k1": {"verdict": "true", "reason": "x"}, "k2": {"verdict": "false", "reason": "y"}}
+    assert report.rule_table(findings, labels)[2] == \
+        "| r | warning/info | 2 | 1 | 1 | 0 | 50% | - | 0 |"

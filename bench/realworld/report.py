@@ -36,11 +36,17 @@ def _tally(items: list[dict[str, Any]], labels: dict[str, Any], by: str) -> dict
 
 
 def rule_table(findings: dict[str, dict[str, Any]], labels: dict[str, Any]) -> list[str]:
-    severity = {f["rule"]: f["severity"] for f in findings.values()}
+    # a rule re-levelled during a run shows both (warning/info); the lower one's target
+    seen: dict[str, set[str]] = defaultdict(set)
+    for finding in findings.values():
+        seen[finding["rule"]].add(finding["severity"])
+    order = ["info", "warning", "error"]
+    severity = {rule: "/".join(sorted(levels, key=order.index, reverse=True))
+                for rule, levels in seen.items()}
     lines = ["| rule | severity | findings | true | false | untriaged | precision | target "
              "| false in test code |", "|---|---|---|---|---|---|---|---|---|"]
     for rule, (t, f, u, tc) in sorted(_tally(list(findings.values()), labels, "rule").items()):
-        target = TARGET.get(severity[rule])
+        target = TARGET.get(severity[rule].split("/")[-1])
         met = "-" if target is None or not t + f else ("met" if t / (t + f) >= target else "MISSED")
         lines.append(f"| {rule} | {severity[rule]} | {t + f + u} | {t} | {f} | {u} "
                      f"| {_pct(t, t + f)} | {met} | {tc} |")
