@@ -89,6 +89,11 @@ def _ci_formats() -> list[str]:
     return list(FORMATS)
 
 
+_shard_option = click.option(
+    "--shard", metavar="I/N",
+    help="Review only shard I of N (CI's matrix); `gitmon merge` folds the shards' records.")
+
+
 @cli.command()
 @click.option("--base", metavar="REV", help="Base of the change (default: from the GitHub event).")
 @click.option("--head", metavar="REV", help="Head of the change (default: from the GitHub event).")
@@ -99,9 +104,10 @@ def _ci_formats() -> list[str]:
 @fail_on_option
 @filter_option
 @record_option
+@_shard_option
 def ci(base: str | None, head: str | None, policy_path: str | None, fmt: str | None,
        json_output: str | None, sarif_output: str | None, markdown_output: str | None,
-       fail_on: str | None, diff_filter: str | None, no_record: bool) -> int:
+       fail_on: str | None, diff_filter: str | None, no_record: bool, shard: str | None) -> int:
     """Review a pull request, push or merge group in CI, with the base commit's policy and rules.
 
     Base and head come from the GitHub event ($GITHUB_EVENT_NAME and $GITHUB_EVENT_PATH)
@@ -115,14 +121,46 @@ def ci(base: str | None, head: str | None, policy_path: str | None, fmt: str | N
       gitmon ci                                   inside GitHub Actions
       gitmon ci --base origin/main --head HEAD    any other CI
       gitmon ci --sarif-output out/gitmon.sarif --json-output out/record.json
+      gitmon ci --shard 2/3 --json-output shard-2.json   one job of a matrix of three
     """
+    from gitmon.ci import shard as shards
     from gitmon.commands import ci as command
 
     if sarif_output:
         check_output("--sarif-output", sarif_output)
     return command.run(base=base, head=head, policy_path=policy_path, fmt=fmt,
                        sarif_file=sarif_output, outputs=outputs(json_output, None, markdown_output),
-                       fail_on=fail_on, diff_filter=diff_filter, record=not no_record)
+                       fail_on=fail_on, diff_filter=diff_filter, record=not no_record,
+                       shard=shards.parse(shard) if shard is not None else None)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="RECORD...")
+@click.option("--format", "fmt", type=click.Choice(_ci_formats()),
+              help="What to print on stdout [default: github on GitHub Actions, else text; "
+                   "text or json for audits].")
+@output_options
+@click.option("--fail-on-block", is_flag=True, help="Audits: exit 1 when any commit blocks.")
+def merge(paths: tuple[str, ...], fmt: str | None, json_output: str | None,
+          sarif_output: str | None, markdown_output: str | None, fail_on_block: bool) -> int:
+    """Fold the records of CI's shards (`ci --shard I/N`) into one verdict and report.
+
+    RECORD is a JSON record, or a folder searched for them (each artifact of a matrix
+    in its own subfolder is fine). The shards must be of one change, each given once;
+    a missing shard leaves the verdict pending (exit 3). Summaries of `audit --shard`
+    are merged the same way into the summary of the range.
+
+    \b
+    Examples:
+      gitmon merge records/ --sarif-output gitmon.sarif
+      gitmon merge shard-1.json shard-2.json shard-3.json --format json
+      gitmon merge audits/ --format json
+    """
+    from gitmon.commands import merge as command
+
+    return command.run(paths=paths, fmt=fmt,
+                       outputs=outputs(json_output, sarif_output, markdown_output),
+                       fail_on_block=fail_on_block)
 
 
 _remote_option = click.option("--remote", default="origin", show_default=True, metavar="NAME",
@@ -184,7 +222,8 @@ def notes() -> None:
 @_remote_option
 def notes_fetch(remote: str) -> int:
     """Fetch the remote's notes and merge them into ours (cat_sort_uniq)."""
-    from gitmon import gitio, notes_sync
+    from gitmon import gitio
+    from gitmon.notes import sync as notes_sync
 
     if not notes_sync.fetch(gitio.toplevel("."), remote):
         click.echo(f"{remote} has no refs/notes/gitmon yet")
@@ -195,7 +234,8 @@ def notes_fetch(remote: str) -> int:
 @_remote_option
 def notes_push(remote: str) -> int:
     """Merge the remote's notes into ours, then push ours (retried when another push won)."""
-    from gitmon import gitio, notes_sync
+    from gitmon import gitio
+    from gitmon.notes import sync as notes_sync
 
     notes_sync.push(gitio.toplevel("."), remote)
     click.echo(f"refs/notes/gitmon pushed to {remote}")
@@ -258,10 +298,13 @@ def rules_test(policy_path: str | None, no_builtin: bool) -> int:
 @filter_option
 @record_option
 @click.option("--fail-on-block", is_flag=True, help="Exit 1 when any commit blocks.")
+@click.option("--shard", metavar="I/N",
+              help="Audit only shard I of N of the commits (CI's matrix); `gitmon merge` "
+                   "folds the shards' --json-output summaries.")
 def audit(spec: str, max_count: int | None, policy_path: str | None, fmt: str,
           json_output: str | None, sarif_output: str | None, markdown_output: str | None,
           fail_on: str | None, diff_filter: str | None, no_record: bool,
-          fail_on_block: bool) -> int:
+          fail_on_block: bool, shard: str | None) -> int:
     """Review each commit of RANGE (default: all of HEAD's history), one record each.
 
     Commits are reviewed oldest first, each against its first parent (a merge too),
@@ -274,13 +317,16 @@ def audit(spec: str, max_count: int | None, policy_path: str | None, fmt: str,
       gitmon audit origin/main..HEAD        the commits of a branch
       gitmon audit -n 50 --format json      the last 50 commits, summary as JSON
       gitmon audit --sarif-output audit.sarif   every counting finding, for code scanning
+      gitmon audit --shard 1/4 --json-output audit-1.json   a quarter of the commits
     """
+    from gitmon.ci import shard as shards
     from gitmon.commands import audit as command
 
     return command.run(spec=spec, policy_path=policy_path, max_count=max_count, fmt=fmt,
                        outputs=outputs(json_output, sarif_output, markdown_output),
                        fail_on=fail_on, diff_filter=diff_filter, record=not no_record,
-                       fail_on_block=fail_on_block)
+                       fail_on_block=fail_on_block,
+                       shard=shards.parse(shard) if shard is not None else None)
 
 
 @cli.command()

@@ -23,7 +23,7 @@ def entry() -> int:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        from gitmon import fastpath
+        from gitmon.hook import fastpath
 
         code = fastpath.try_fast(args)
         if code is not None:

@@ -9,10 +9,10 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from gitmon.change.selection import Selector
 from gitmon.errors import UsageError
-from gitmon.policy import FILTERS
+from gitmon.policy_schema import FILTERS
 from gitmon.reports import FORMATS
-from gitmon.selection import Selector
 
 F = TypeVar("F", bound=Callable[..., Any])
 

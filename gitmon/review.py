@@ -3,26 +3,49 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gitmon import cache as cache_mod
 from gitmon import gitio, helm, unreviewed
 from gitmon.change import Change, FileChange
+from gitmon.daemon import client
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
 from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code, redact_matches
-from gitmon.policy import Policy, Severity
+from gitmon.policy import Policy
 from gitmon.routing import Routing, route_and_read
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
+from gitmon.severity import Severity
 from gitmon.testcode import drop_test_findings
 from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
-    from gitmon.prelaunch import Prelaunch
+    from gitmon.hook.prelaunch import Prelaunch
+    from gitmon.record import ShardEntry
+
+
+class Part(Protocol):
+    """One shard of a review split over CI's matrix (`gitmon.ci.shard.Shard`)."""
+
+    @property
+    def whole_change(self) -> bool: ...   # the built-in checks run here (over everything)
+
+    def share(self, sizes: Mapping[str, int]) -> frozenset[str]: ...   # routed files it scans
+
+    def to_json(self, files: Collection[str]) -> ShardEntry: ...
+
+
+class EngineLink(Protocol):
+    """The daemon's answers (`gitmon.daemon`): the hook asks, the daemon's reviews remember."""
+
+    def ask(self, files: dict[str, tuple[str, str]]) -> dict[str, list[dict[str, Any]]]: ...
+
+    def remember(self, path: str, blob: str, rules: str,
+                 matches: list[dict[str, Any]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,9 @@ class Options:
     engine_off: str | None = None      # why semgrep must not run now (the daemon's open breaker)
     # the hook's early semgrep job, used only if it is exactly the one this review wants
     prelaunched: Prelaunch | None = field(default=None, compare=False)
+    # a running daemon's engine answers for content it reviewed (`gitmon.daemon.client`)
+    daemon: EngineLink | None = field(default=None, compare=False)
+    part: Part | None = None           # a CI shard: only its share of the routed files
 
 
 @dataclass
@@ -53,6 +79,7 @@ class Review:
     dropped: int = 0                   # findings outside the diff filter
     engine: dict[str, object] = field(default_factory=dict)
     tests_dropped: int = 0             # findings in test code its reviewer does not gate
+    part: ShardEntry | None = None     # which shard this is and what it scanned
 
 
 def now() -> str:
@@ -63,6 +90,9 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
            cache_dir: Path | None = None) -> Review:
     started = now()
     routing, contents, notes, skipped = route_and_read(policy, change)   # by path, then content
+    mine = _share(options.part, routing, contents)
+    scanned = {p: d for p, d in contents.items() if p in mine}
+    skipped = {p: why for p, why in skipped.items() if p in mine}
     routed = [f for f in change.files if f.path in routing.file_areas]
     for path, data in contents.items():
         try:
@@ -76,10 +106,12 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
     if options.prelaunched is not None:
         options.prelaunched.remember(set(routing.reviewer_files), ruleset)
-    scan = _Scan(policy, routing, ruleset, contents,
+    scan = _Scan(policy, routing, ruleset, scanned,
                  cache_dir if options.use_cache else None, options.engine_off,
-                 options.prelaunched)
-    builtin = _builtin(change, routing, policy, contents)     # while semgrep runs
+                 options.prelaunched, options.daemon)
+    # Built-in checks (some look at the whole change) run once: in shard 1 of a matrix.
+    whole = options.part is None or options.part.whole_change
+    builtin = _builtin(change, routing, policy, contents) if whole else []  # while semgrep runs
     matches, failure, engine, engine_notes = scan.finish()
     notes.update({path: helm.NOTE for path in scan.templates})
     notes.update(engine_notes)
@@ -97,12 +129,20 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     findings = apply_suppressions(findings, contents)
     findings = [_baselined(f, options.baseline) for f in findings]
     findings.sort(key=lambda f: (-int(f.severity), f.path, f.line, f.rule))
-    pending = unreviewed.engine_failed(routing, ruleset, contents.keys(), failure)
+    pending = unreviewed.engine_failed(routing, ruleset, scanned.keys(), failure)
     missed = unreviewed.by_reviewer(policy, routing, ruleset, skipped)
     results, verdict = judge(policy, routing.reviewer_files, findings, pending, options.fail_on,
                              missed)
     return Review(change, policy, routing, findings, results, verdict, notes, failure,
-                  options.source, started, now(), dropped, engine, tests_dropped)
+                  options.source, started, now(), dropped, engine, tests_dropped,
+                  options.part.to_json(mine) if options.part else None)
+
+
+def _share(part: Part | None, routing: Routing, contents: Mapping[str, bytes]) -> frozenset[str]:
+    """The routed files this review scans: all, or a shard's share (dealt by size)."""
+    if part is None:
+        return frozenset(routing.file_areas)
+    return part.share({p: len(contents.get(p, b"")) for p in routing.file_areas})
 
 
 class _Scan:
@@ -110,26 +150,34 @@ class _Scan:
 
     def __init__(self, policy: Policy, routing: Routing, ruleset: RuleSet,
                  contents: dict[str, bytes], cache_dir: Path | None,
-                 engine_off: str | None = None, prelaunched: Prelaunch | None = None) -> None:
+                 engine_off: str | None = None, prelaunched: Prelaunch | None = None,
+                 daemon: EngineLink | None = None) -> None:
         self.cache = cache_mod.Cache(cache_dir)
         self.keys: dict[str, str] = {}
         self.matches: dict[str, list[semgrep.Match]] = {}
         self.todo: dict[str, bytes] = {}
         self.templates = {p for p, data in contents.items() if helm.is_template(p, data)}
+        self.daemon, self.asked = daemon, {   # (blob id: only the daemon needs it, rule digest)
+            p: (client.blob_id(data) if daemon else "", ruleset.digest(
+                frozenset(routing.reviewer_files) & routing.owners(p, policy)))
+            for p, data in contents.items()}
+        served = daemon.ask(self.asked) if daemon is not None and self.asked else {}
         for path, data in contents.items():
             if path in self.templates:     # the engine sees the tolerant reading, cached as such
                 data = helm.tolerant(data)
-            reviewers = frozenset(routing.reviewer_files) & routing.owners(path, policy)
-            self.keys[path] = cache_mod.key(path, data, ruleset.digest(reviewers))
-            hit = self.cache.get(self.keys[path])
+            self.keys[path] = cache_mod.key(path, data, self.asked[path][1])
+            hit = served.get(path)
+            hit = self.cache.get(self.keys[path]) if hit is None else hit
             if hit is not None:
                 self.matches[path] = [semgrep.Match(**m) for m in hit]
             else:
                 self.todo[path] = data
         rules = ruleset.for_languages(languages_of(list(self.todo)))
         self.languages = {lang for r in rules for lang in r.languages}
-        self.engine: dict[str, object] = {"cached": len(contents) - len(self.todo),
+        self.engine: dict[str, object] = {"cached": len(contents) - len(self.todo) - len(served),
                                           "scanned": 0, "rules": 0}
+        if served:
+            self.engine["daemon"] = len(served)
         self.failure: str | None = None
         self.job: semgrep.SemgrepJob | None = None
         if not self.todo or not rules or engine_off is not None:
@@ -154,7 +202,17 @@ class _Scan:
     def finish(self) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object],
                               dict[str, str]]:
         """Matches per file, why the engine failed, its figures, and the files it could
-        not fully scan (never cached: the next run tries them again)."""
+        not fully scan (never cached nor remembered: the next run tries them again)."""
+        matches, failure, engine, missed = self._finish()
+        if self.daemon is not None and failure is None:
+            for path, found in matches.items():
+                if path not in missed:
+                    blob, rules = self.asked[path]
+                    self.daemon.remember(path, blob, rules, [m.to_json() for m in found])
+        return matches, failure, engine, missed
+
+    def _finish(self) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object],
+                               dict[str, str]]:
         if self.job is None:
             return self.matches, self.failure, self.engine, {}
         run = self.job.wait()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from gitmon import gitio, signals
 from gitmon.change import Change, FileChange
+from gitmon.change.sources import read_contents
 from gitmon.policy import Policy
-from gitmon.sources import read_contents
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from conftest import GitRepo, make_repo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitmon import fastpath, fastroute
-from gitmon.policy import load_policy, parse_policy
+from gitmon.hook import fastpath, fastroute
+from gitmon.policy import default_policy_text, parse_policy
+from gitmon.rulecheck import load_policy
 
 HEAVY = ("click", "git", "jinja2", "watchdog", "gitmon.engines.semgrep", "gitmon.review",
          "gitmon.cli")
@@ -37,7 +38,7 @@ def test_unwatched_commit_imports_nothing_heavy(repo: GitRepo) -> None:
     stage_unwatched(repo)
     first, names = imported(repo, "check", "--staged", "--source", "pre-commit")
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "gitmon.fastpath" in names and not names & set(HEAVY)
+    assert "gitmon.hook.fastpath" in names and not names & set(HEAVY)
     again, names = imported(repo, "check", "--staged", "--source", "pre-commit")
     assert again.returncode == 0
     assert "no staged file in a watched area (2 unrouted)" in again.stdout
@@ -94,7 +95,7 @@ def test_policy_change_rebuilds_the_cached_table(
     monkeypatch.chdir(repo.path)
     stage_unwatched(repo)
     assert fastpath.try_fast(["check", "--staged", "--no-record"]) == 0
-    policy = (Path(fastroute.__file__).parent / "default_policy.yml").read_text()
+    policy = default_policy_text()
     policy = policy.replace('paths: ["**/retry/**"', 'paths: ["docs/**", "**/retry/**"', 1)
     assert "docs/**" in policy
     repo.write("gitmon.yml", policy)

@@ -14,15 +14,20 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from gitmon import fsio, gitio, history, notes, records
-from gitmon.audit_summary import Summary
+from gitmon import fsio, gitio
+from gitmon.audit import history
+from gitmon.audit.prefill import Prefill
+from gitmon.audit.summary import Summary
+from gitmon.ci.shard import Shard
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
-from gitmon.policy import Policy, load_policy
-from gitmon.prefill import Prefill
-from gitmon.reports import renderer
-from gitmon.review import Options, load_baseline, review
+from gitmon.pipeline import Pipeline
+from gitmon.policy import Policy
+from gitmon.record import FindingEntry
+from gitmon.reports import sarif
+from gitmon.review import Options, load_baseline
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
 
@@ -33,7 +38,8 @@ class Progress(Protocol):
 def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
         max_count: int | None = None, fmt: str = "text", fail_on: str | None = None,
         diff_filter: str | None = None, record: bool = True, fail_on_block: bool = False,
-        outputs: Mapping[str, str] | None = None) -> int:
+        outputs: Mapping[str, str] | None = None, shard: Shard | None = None) -> int:
+    """`shard`: audit only that share of the range's commits (`gitmon merge` folds them)."""
     if max_count is not None and max_count < 1:
         raise UsageError(f"--max-count must be at least 1, not {max_count}",
                          hint="leave it out to audit the whole range")
@@ -43,8 +49,11 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
         raise UsageError("nothing is committed yet: there is no history to audit",
                          hint="commit first, or review the working tree with `gitmon check`")
     pairs = history.commits(root, spec, max_count)
+    in_range = len(pairs)
+    if shard is not None:
+        pairs = [(sha, parent) for sha, parent in pairs if shard.owns_commit(sha)]
     summary = Summary(spec=spec, shallow=gitio.is_shallow(root))
-    found: list[dict[str, Any]] = []
+    found: list[FindingEntry] = []
     started = time.perf_counter()
     with _progress(len(pairs)) as bar:
         audit(root=root, policy=policy, reader=disk_reader(root), pairs=pairs, summary=summary,
@@ -52,10 +61,14 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
                               baseline=load_baseline(root, policy)),
               record=record, bar=bar, found=found)
     summary.seconds = round(time.perf_counter() - started, 3)
-    texts = {"json": json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n",
+    doc = summary.to_json()
+    if shard is not None:   # what `gitmon merge` needs to fold the shards exactly
+        doc["shard"] = {"index": shard.index, "total": shard.total, "range_commits": in_range,
+                        "rules": dict(sorted(summary.rules.items()))}
+    texts = {"json": json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
              "text": summary.text()}
     for name, target in (outputs or {}).items():
-        fsio.write_output(target, _output(name, texts, summary, found), str(root))
+        fsio.write_output(target, output_text(name, texts, summary, found), str(root))
     sys.stdout.write(texts["json" if fmt == "json" else "text"])
     if summary.degraded:
         return EXIT_FAILURE
@@ -64,11 +77,10 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
 
 def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, str | None]],
           summary: Summary, options: Options, record: bool, bar: Progress,
-          found: list[dict[str, Any]] | None = None) -> None:
+          found: list[FindingEntry] | None = None) -> None:
     """Review every commit of pairs, window by window, into summary (and the records)."""
-    base = records.records_dir(root, policy.settings.records)
-    cache_dir = base / "cache"
-    prefill = Prefill(root, policy, reader, cache_dir)
+    flow = Pipeline(root, policy, reader=reader, write=record)
+    prefill = Prefill(root, policy, reader, flow.cache_dir)
     router = history.Router(policy)
     for window in history.windows(router, history.changes(root, pairs)):
         warm = prefill.warm([(c, r) for c, r in window if r is not None])
@@ -79,19 +91,17 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
             if routing is None:
                 result = history.unrouted_review(change, policy, opts)
             else:
-                result = review(change, policy, reader, opts, cache_dir=cache_dir)
-            data = records.build(result)
-            path = records.write(base, data) if record else None
-            if path is not None and routing is not None:   # a note per routed commit only
-                notes.record_written(root, data)
-            summary.add(result, str(path.relative_to(root)) if path else None)
+                result = flow.review(change, opts)
+            # a note per routed commit only: an unrouted one has no verdict worth sharing
+            outcome = flow.record(result, note=routing is not None)
+            summary.add(result, str(outcome.path.relative_to(root)) if outcome.path else None)
             if found is not None:
                 found += [f.to_json() for f in result.findings if f.counts]
             bar.update(1)
 
 
-def _output(name: str, texts: dict[str, str], summary: Summary,
-            found: list[dict[str, Any]]) -> str:
+def output_text(name: str, texts: dict[str, str], summary: Summary,
+                found: list[FindingEntry]) -> str:
     """--json-output: the summary; --markdown-output: it for a page; --sarif-output: every
     finding that counts, over every commit of the range."""
     if name == "json":
@@ -99,8 +109,8 @@ def _output(name: str, texts: dict[str, str], summary: Summary,
     if name == "markdown":
         return f"## gitmon audit `{summary.spec}`\n\n```text\n{texts['text']}```\n"
     blocked = "block" if summary.blocked else "pending" if summary.pending else "pass"
-    return renderer("sarif")({
-        "id": f"audit {summary.spec}", "source": "audit", "verdict": blocked,
+    return sarif.render({
+        "id": f"audit {summary.spec}", "source": "audit", "verdict": blocked, "reviewers": {},
         "findings": found,
         "degraded": {"reason": summary.degraded} if summary.degraded else None})
 

@@ -7,30 +7,33 @@ nothing from the head is ever run. The head is only read as data (its blobs).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from gitmon import baseline as baseline_file
-from gitmon import ci_event, counting, fsio, gitio
-from gitmon.ci_event import FIX_SHALLOW, Skip, Target
+from gitmon import counting, fsio, gitio
+from gitmon.change.selection import Selector
+from gitmon.ci import event as ci_event
+from gitmon.ci.event import Skip, Target
+from gitmon.ci.shard import Shard
 from gitmon.commands.check import execute, write_outputs
 from gitmon.errors import FatalError, GitError, PolicyError, UsageError
 from gitmon.policy import BUILTIN_ORIGIN, POLICY_FILE, Policy, default_policy_text, parse_policy
+from gitmon.record import FindingEntry, Record
 from gitmon.reports import github, markdown, renderer
 from gitmon.rulesets import Reader, commit_reader
-from gitmon.selection import Selector
 
 
 def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
         policy_path: str | None = None, fail_on: str | None = None,
         diff_filter: str | None = None, sarif_file: str | None = None,
         outputs: Mapping[str, str] | None = None, fmt: str | None = None,
-        record: bool = True, env: Mapping[str, str] | None = None) -> int:
-    """`sarif_file`: None for the default place, '' for no SARIF; `outputs`: json, markdown."""
+        record: bool = True, env: Mapping[str, str] | None = None,
+        shard: Shard | None = None) -> int:
+    """`sarif_file`: None for the default place, '' for no SARIF; `outputs`: json, markdown;
+    `shard`: review only that share of the routed files (`gitmon merge` folds the shards)."""
     env = os.environ if env is None else env
     on_github = env.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if on_github else "text")
@@ -48,9 +51,20 @@ def run(*, cwd: str = ".", base: str | None = None, head: str | None = None,
                            fail_on=fail_on, diff_filter=diff_filter, record=record, source="ci",
                            baseline=_baseline(root, policy_rev, policy),
                            # The checkout is the head's: a cache in it could be the change's own.
-                           use_cache=False, state=_state(env))
-    _report(data, fmt, files, env, root, _workspace_prefix(root, env))
+                           use_cache=False, state=_state(env), part=shard)
+    if shard is not None:
+        _say_share(shard, data)
+    report(data, fmt, files, env, root, _workspace_prefix(root, env))
     return result.verdict.exit_code
+
+
+def _say_share(shard: Shard, data: Record) -> None:
+    """On stderr: what this job of the matrix took (an empty share passes, and says so)."""
+    entry = data.get("shard")
+    share = entry.get("files", []) if entry is not None else []
+    routed = sum(1 for f in data["change"]["files"] if f["areas"])
+    sys.stderr.write(f"gitmon: {shard.label()} scans {len(share)} of {routed} routed file(s)"
+                     + (" (built-in checks run here)" if shard.whole_change else "") + "\n")
 
 
 def artifacts(cwd: str, env: Mapping[str, str], sarif_file: str | None,
@@ -93,9 +107,9 @@ def _resolve(root: Path, rev: str, target: Target) -> str:
 def _missing(root: Path, message: str, target: Target) -> FatalError:
     """Exit 3 (with the fix) when history is missing; exit 2 for a mistyped --base/--head."""
     if gitio.is_shallow(root):
-        return GitError(f"{message} (this is a shallow clone)", hint=FIX_SHALLOW)
+        return GitError(f"{message} (this is a shallow clone)", hint=gitio.SHALLOW_HINT)
     if target.from_event:
-        return GitError(message, hint=FIX_SHALLOW)
+        return GitError(message, hint=gitio.SHALLOW_HINT)
     return UsageError(message, hint="check the revisions with `git log --oneline --all`")
 
 
@@ -138,14 +152,9 @@ def _baseline(root: Path, rev: str | None, policy: Policy) -> frozenset[str]:
     data = gitio.read_at(root, rev, name) if rev else None
     if data is None:
         return frozenset()
-    origin = Path(f"{name}@{(rev or '')[:12]}")
-    try:
-        doc = baseline_file.upgrade(json.loads(data), origin)
-    except ValueError as exc:
-        raise PolicyError(f"{origin}: the baseline file is not valid JSON: {exc}",
-                          hint="fix it on the base branch (`gitmon baseline` re-creates it)") from exc
-    return frozenset(e["fingerprint"] for e in doc["findings"]
-                     if isinstance(e, dict) and isinstance(e.get("fingerprint"), str))
+    entries = baseline_file.parse(data, Path(f"{name}@{(rev or '')[:12]}"),
+                                  hint="fix it on the base branch (`gitmon baseline` re-creates it)")
+    return frozenset(e.fingerprint for e in entries)
 
 
 def _workspace_prefix(root: Path, env: Mapping[str, str]) -> str:
@@ -161,8 +170,10 @@ def _workspace_prefix(root: Path, env: Mapping[str, str]) -> str:
     return "" if str(rel) == "." else f"{rel.as_posix()}/"
 
 
-def _report(data: dict[str, Any], fmt: str, files: dict[str, str], env: Mapping[str, str],
-            root: Path, prefix: str = "") -> None:
+def report(data: Record, fmt: str, files: dict[str, str], env: Mapping[str, str],
+           root: Path, prefix: str = "") -> None:
+    """stdout, the output files, and on GitHub the annotations, summary and step outputs
+    (also `gitmon merge`'s, for the record folded from a matrix's shards)."""
     write_outputs(data, files, root)
     notes = github.annotate(data, prefix)
     if fmt == "github":
@@ -179,7 +190,7 @@ def _report(data: dict[str, Any], fmt: str, files: dict[str, str], env: Mapping[
                    "record": shown["Record"], "sarif": shown["SARIF"]})
 
 
-def _summary(env: Mapping[str, str], data: dict[str, Any], cut: list[dict[str, Any]],
+def _summary(env: Mapping[str, str], data: Record, cut: list[FindingEntry],
              files: dict[str, str]) -> None:
     path = env.get("GITHUB_STEP_SUMMARY")
     if not path:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sys
 
-from gitmon import gitio, hookinstall, prepush
+from gitmon import gitio
 from gitmon.commands.check import emit, execute
 from gitmon.errors import EXIT_PASS
-from gitmon.policy import load_policy
+from gitmon.hook import install as hookinstall
+from gitmon.hook import prepush
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import disk_reader
 
 

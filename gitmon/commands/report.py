@@ -7,10 +7,11 @@ import re
 import sys
 from datetime import datetime, timedelta, timezone
 
-from gitmon import board, fsio, gitio, records, summary
+from gitmon import board, fsio, gitio, records
+from gitmon.board import summary
 from gitmon.commands import status
 from gitmon.errors import UsageError
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 
 FORMATS = ("text", "markdown", "json", "html")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?")
@@ -53,6 +54,6 @@ def run(*, cwd: str = ".", since: str | None = None, fmt: str = "text",
 def render(fmt: str, data: dict[str, object]) -> str:
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    from gitmon import board_render
+    from gitmon.board import render as board_render
 
     return board_render.RENDERERS[fmt](data)

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 import click
 
 from gitmon import gitio
-from gitmon.policy import load_policy
+from gitmon.change.selection import Selector
 from gitmon.records import path_text
 from gitmon.routing import Routing, route_and_read
-from gitmon.selection import Selector
+from gitmon.rulecheck import load_policy
 
 
 def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,

@@ -1,7 +1,7 @@
 """The semgrep process of a review, started in the background over a temp tree.
 
 Kept free of dataclasses, yaml and the rule loader: the hook's prelauncher
-(`gitmon.prelaunch`) starts this job before the rest of gitmon is even imported, so
+(`gitmon.hook.prelaunch`) starts this job before the rest of gitmon is even imported, so
 the imports overlap semgrep's own start-up instead of adding to it.
 """
 

@@ -24,7 +24,7 @@ from gitmon.change import FileChange
 from gitmon.engines.builtin.base import CheckContext
 from gitmon.engines.builtin.behaviour import same_behaviour
 from gitmon.findings import Finding
-from gitmon.policy import Severity
+from gitmon.severity import Severity
 from gitmon.signals import extension
 from gitmon.testcode import is_test_path, test_ranges
 

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitmon import fsio, gitio
+from gitmon import fsio, gitio, installed
 from gitmon.errors import FatalError, UsageError
 
 HOOK_ID = "# gitmon-hook-id: 8f3c6e1a2b9d4f70"
@@ -27,10 +27,9 @@ class Outcome:
 
 def template_path() -> Path:
     """The hook template: in the wheel under gitmon/_hooks, in a checkout at hooks/."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_hooks", here.parent / "hooks"):
-        if (candidate / "hook.sh").is_file():
-            return candidate / "hook.sh"
+    path = installed.hook_template()
+    if path is not None:
+        return Path(path)
     raise FatalError("the hook template is missing from this installation",
                      hint="reinstall gitmon (`pip install --force-reinstall gitmon`)")
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from gitmon import gitio
 from gitmon.change import Change, parse_diff
+from gitmon.change.sources import own_lines
 from gitmon.policy import Policy
 from gitmon.review import Options, Review, now
 from gitmon.routing import Routing, route, signal_blobs
-from gitmon.sources import own_lines
 from gitmon.verdict import judge
 
 WINDOW_FILES = 2000     # routed files per window: one semgrep run each

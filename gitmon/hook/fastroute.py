@@ -15,7 +15,7 @@ import json
 import os
 import re
 
-from gitmon import __version__, signals
+from gitmon import __version__, installed, signals
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
@@ -118,8 +118,7 @@ def policy_source(root: str, explicit: str | None) -> tuple[str, str] | None:
     """(origin, text) of the policy the full path would load; None when it must decide."""
     candidates = [(explicit, explicit)] if explicit else [("gitmon.yml", os.path.join(root, "gitmon.yml"))]
     if not explicit:
-        here = os.path.dirname(os.path.abspath(__file__))
-        candidates.append(("<built-in default policy>", os.path.join(here, "default_policy.yml")))
+        candidates.append(("<built-in default policy>", installed.DEFAULT_POLICY))
     if not explicit and os.path.lexists(candidates[0][1]) and not os.path.isfile(candidates[0][1]):
         return None   # a gitmon.yml that is a folder or a dangling link: the full path refuses it
     for origin, path in candidates:
@@ -151,10 +150,10 @@ def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) 
 def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, Any]:
     from pathlib import Path
 
-    from gitmon.policy import BUILTIN_PACKS, load_policy
+    from gitmon.policy import BUILTIN_PACKS, read_policy
 
     # rule files are validated by the review a routed commit starts, not on the idle path
-    policy = load_policy(Path(root), explicit, check_rules=False)
+    policy = read_policy(Path(root), explicit)
     areas = {name: [[p.regex.pattern, p.include, literal_of(str(p.pattern))]
                     for p in area.spec.patterns
                     if p.include is not None and p.regex is not None]

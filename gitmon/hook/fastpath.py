@@ -16,7 +16,8 @@ import os
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
-    from gitmon.fastroute import Table
+    from gitmon.hook.fastroute import Table
+    from gitmon.record import Record
 
 _ALLOWED_FLAGS = {"--staged", "--no-record", "--no-cache"}
 _ALLOWED_VALUES = {"--source", "--fail-on", "--filter", "--policy"}
@@ -43,7 +44,7 @@ def try_fast(args: list[str]) -> int | None:
     git_dir = _git_dir(os.getcwd()) if opts is not None else None
     if opts is None or git_dir is None:
         return None   # not at the top of a work tree: let the full path find the root
-    from gitmon import fastroute
+    from gitmon.hook import fastroute
 
     root = os.getcwd()
     explicit = opts.get("--policy")
@@ -78,12 +79,12 @@ def _review(opts: dict[str, str | bool], policy_path: str | None,
     if fail_on not in (None, "error", "warning", "info", "never") or diff_filter not in (
             None, "added", "hunk", "file"):
         return None        # let click say what is wrong
-    from gitmon import prelaunch
+    from gitmon.hook import prelaunch
 
     pre = prelaunch.start(*staged, use_cache=not opts.get("--no-cache"))
     try:
+        from gitmon.change.selection import Selector
         from gitmon.commands import check
-        from gitmon.selection import Selector
 
         return check.run(selector=Selector("staged"), policy_path=policy_path,
                          fail_on=fail_on if isinstance(fail_on, str) else None,
@@ -123,7 +124,7 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
     started = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     titles = table["reviewers"]
     assert isinstance(titles, dict)
-    record = {
+    record: Record = {
         "schema": records.SCHEMA, "id": records.new_id(started), "source": source,
         "started_at": started, "finished_at": started,
         "tool": {"name": "gitmon", "version": __version__},
@@ -133,7 +134,7 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
         "reviewers": {name: {"status": "skipped", "files": [], "findings": 0,
                              "reason": "no routed files", "title": title}
                       for name, title in titles.items()},
-        "findings": [], "unrouted": len(names), "policy": table["origin"], "filter_dropped": 0,
+        "findings": [], "unrouted": len(names), "policy": str(table["origin"]), "filter_dropped": 0,
         "tests_dropped": 0,
         "engine": {"cached": 0, "scanned": 0, "rules": 0}, "degraded": None, "verdict": "pass",
     }

@@ -19,14 +19,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gitmon import __version__
+from gitmon import __version__, installed
 from gitmon import cache as cache_mod
 from gitmon.engines.job import SemgrepJob, find_executable
-from gitmon.fastroute import save_json
+from gitmon.hook.fastroute import save_json
 from gitmon.languages import ALWAYS, languages_of
 
 if TYPE_CHECKING:
-    from gitmon.fastroute import Table
+    from gitmon.hook.fastroute import Table
     from gitmon.rulesets import RuleSet
 
 
@@ -153,7 +153,7 @@ def _staged_contents(root: str, paths: list[str], max_size: int) -> dict[str, by
 
 def _fingerprint(root: str, data: Mapping[str, Any], reviewers: frozenset[str]) -> list[Any]:
     """(path, size, mtime) of every file under the reviewers' rule entries."""
-    builtin = _builtin_dir()
+    builtin = installed.rules_dir() or ""
     out: list[Any] = []
     for name, entries in data["rule_entries"].items():
         if name not in reviewers:
@@ -177,15 +177,6 @@ def _stat_tree(base: str) -> list[Any]:
             found.append([os.path.relpath(os.path.join(folder, name), base), st.st_size,
                           st.st_mtime_ns])
     return found
-
-
-def _builtin_dir() -> str:
-    """`rulesets.builtin_rules_dir` without importing the rule loader."""
-    here = os.path.dirname(os.path.realpath(__file__))
-    for candidate in (os.path.join(here, "_rules"), os.path.join(os.path.dirname(here), "rules")):
-        if os.path.isdir(candidate):
-            return candidate
-    return ""
 
 
 def _cached_rules(pre: Prelaunch) -> list[CachedRule] | None:
