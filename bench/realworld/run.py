@@ -71,6 +71,7 @@ class Run:
         self.state, self.cases = state, cases
         self.problems: list[str] = []
         self.mine: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        self.mine_cases: dict[str, list[dict[str, Any]]] = {}
         self.lock = threading.Lock()
 
     def scan(self, project: corpus.Project) -> None:
@@ -99,11 +100,9 @@ class Run:
             self.problem(f"recall {case['project']} {case['fix_commit'][:10]}: {exc}")
             return
         with self.lock:
-            mine = self.cases[group]
+            self.mine_cases[group][index] = result
             self.cases = _load(RESULTS / "recall.json", self.cases)
-            if len(self.cases.get(group, [])) != len(mine):
-                self.cases[group] = mine
-            self.cases[group][index] = mine[index] = result
+            self.cases.update(self.mine_cases)
             _save(RESULTS / "recall.json", self.cases)
 
     def problem(self, line: str) -> None:
@@ -122,13 +121,14 @@ def measure(run: Run, groups: list[str], args: argparse.Namespace) -> None:
     if not args.no_recall:
         for group in groups:
             cases = recall.load_cases(group)
-            run.cases[group] = [dict(c, caught=False, reported=[]) for c in cases]
+            run.mine_cases[group] = [dict(c, caught=False, reported=[]) for c in cases]
+            run.cases[group] = run.mine_cases[group]
             jobs += [(run.recall, group, i, c) for i, c in enumerate(cases)]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for future in [pool.submit(*job) for job in jobs]:
             future.result()
     for group in groups:
-        results = run.cases.get(group, [])
+        results = run.mine_cases.get(group, [])
         if results and not args.no_recall:
             print(f"  recall/{group}: {sum(c['caught'] for c in results)}/{len(results)} caught")
 
