@@ -94,12 +94,12 @@ def test_pull_request_annotations_summary_outputs_sarif_and_record(repo: GitRepo
     run = run_ci(repo, "pull_request", pull_request(base, head))
     assert run.code == 1, run.err
     record = run.record()
-    warning = next(f for f in record["findings"] if f["severity"] == "warning")
+    warning = next(f for f in record["findings"] if f["severity"] == "info")   # missing-test
     message = warning["message"].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     assert run.annotations == [
         "::error file=src/retry/ok%2C yes%3A 100%25.py,line=6,endLine=6,"
         f"title=security%3A {SECRET_RULE}::{RULE_MESSAGE}",
-        f"::warning file=src/retry/ok%2C yes%3A 100%25.py,line={warning['line']},"
+        f"::notice file=src/retry/ok%2C yes%3A 100%25.py,line={warning['line']},"
         f"endLine={warning['end_line']},title={warning['reviewer']}%3A {warning['rule']}::{message}",
     ]
     runner_temp = repo.path.parent / "runner"      # artifacts stay out of the checkout
@@ -264,7 +264,7 @@ def test_a_file_name_cannot_inject_workflow_commands(repo: GitRepo) -> None:
     assert run.code == 1, run.err
     assert [a.split(",line=")[0] for a in run.annotations] == [
         "::error file=src/retry/x%0A%3A%3Awarning%3A%3Apwned.py",
-        "::warning file=src/retry/x%0A%3A%3Awarning%3A%3Apwned.py"]
+        "::notice file=src/retry/x%0A%3A%3Awarning%3A%3Apwned.py"]      # missing-test-change
     # The line that looks like a command comes only inside the ::stop-commands:: fence.
     fenced = run.out.split("::stop-commands::", 1)[1]
     assert "\n::warning::pwned.py:6: error [security]" in fenced

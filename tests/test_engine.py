@@ -121,7 +121,7 @@ def test_slow_engine_times_out_and_degrades(repo: GitRepo, tmp_path: Path,
 def test_a_blocking_builtin_finding_still_blocks_when_degraded(
         repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo.write("src/retry/client.py", TOKEN_LOG)
-    code, record = review(repo, monkeypatch, str(tmp_path / "nope"), "--fail-on", "warning")
+    code, record = review(repo, monkeypatch, str(tmp_path / "nope"), "--fail-on", "info")
     assert code == 1 and record["verdict"] == "block"
     assert record["reviewers"]["production"]["status"] == "failed"
 

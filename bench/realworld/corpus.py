@@ -10,6 +10,7 @@ Debian package's ``usr/share/gocode/src``). Downloads land in ``.cache/``.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -120,13 +121,30 @@ def _extract(archive: Path, into: Path) -> None:
 
 
 def _export_git(project: Project, into: Path) -> None:
-    into.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", project.commit], cwd=mirror(project.repo),
+    """The commit's regular files; blobs the snapshot left out (big images) are skipped."""
+    git_dir = mirror(project.repo)
+    listing = subprocess.run(["git", "ls-tree", "-r", "-z", project.commit], cwd=git_dir,
                              capture_output=True, check=False)
-    if archive.returncode != 0:
+    if listing.returncode != 0:
         raise CorpusError(f"{project.repo}: no commit {project.commit} in the mirror: "
                           f"`fetch github:{project.repo}` again for a newer snapshot")
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    entries = [e.split(b"\t", 1) for e in listing.stdout.split(b"\0") if e]
+    blobs = [(meta.split()[2], os.fsdecode(path)) for meta, path in entries
+             if meta.split()[0] in (b"100644", b"100755")]
+    batch = subprocess.run(["git", "cat-file", "--batch", "--buffer"], cwd=git_dir,
+                           input=b"".join(sha + b"\n" for sha, _ in blobs),
+                           capture_output=True, check=True).stdout
+    into.mkdir(parents=True)
+    pos = 0
+    for _, path in blobs:
+        end = batch.index(b"\n", pos)
+        header, pos = batch[pos:end].split(), end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        (into / path).parent.mkdir(parents=True, exist_ok=True)
+        (into / path).write_bytes(batch[pos:pos + size])
+        pos += size + 1
 
 
 def source_tree(project: Project) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import HERE, CorpusError, mirror
-from scan import commit_files, gitmon, scratch
+from scan import commit_files, every_file_policy, gitmon, scratch
 
 
 def load_cases(group: str) -> list[dict[str, Any]]:
@@ -40,17 +40,25 @@ def before_fix(case: dict[str, Any]) -> bytes:
 
 
 def review(case: dict[str, Any]) -> dict[str, Any]:
-    """The case with what gitmon said: caught or not, and which rules it did report."""
+    """The case with what gitmon said: caught or not (the default policy at the real path),
+    `rule_caught` (the rule, once the file is routed to its reviewer: every file to every
+    reviewer) and which rules the default policy did report."""
     with scratch("recall") as tmp:
         repo = tmp / "repo"
         commit_files(repo, {case["path"]: before_fix(case)})
         record = gitmon("check", "--commit", "HEAD", "--no-record", cwd=repo)
-    found = [(f["rule"], f["reviewer"]) for f in record.get("findings", [])
-             if not f.get("suppressed")]
-    caught = (case["rule"], case["reviewer"]) in found
+        wide = gitmon("check", "--commit", "HEAD", "--no-record", cwd=repo,
+                      policy=every_file_policy(tmp))
+    found = _reported(record)
+    want = (case["rule"], case["reviewer"])
     status = record.get("reviewers", {}).get(case["reviewer"], {}).get("status", "skipped")
-    return {**case, "caught": caught, "reviewer_status": status,
-            "reported": sorted({rule for rule, _ in found})}
+    return {**case, "caught": want in found, "rule_caught": want in _reported(wide),
+            "reviewer_status": status, "reported": sorted({rule for rule, _ in found})}
+
+
+def _reported(record: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(f["rule"], f["reviewer"]) for f in record.get("findings", [])
+            if not f.get("suppressed")}
 
 
 def run_group(group: str) -> list[dict[str, Any]]:

@@ -1,7 +1,10 @@
 """The real-world corpus benchmark: precision and recall of gitmon's default policy.
 
-    python bench/realworld/run.py                 # every group
-    python bench/realworld/run.py --only python   # one group (others' results are kept)
+    python bench/realworld/run.py                 # every group, precision and recall
+    python bench/realworld/run.py --only go       # one group (others' results are kept)
+    python bench/realworld/run.py --only go --project gobreaker --no-recall
+    python bench/realworld/run.py --recall-only   # only the mined cases
+    python bench/realworld/run.py --jobs 2        # projects and cases two at a time
     python bench/realworld/run.py --report        # no scanning: re-render from results/
 
 Writes results/findings.json, results/recall.json, results/summary.md and the
@@ -12,8 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +42,11 @@ def _load(path: Path, default: Any) -> Any:
 
 
 def _save(path: Path, data: Any) -> None:
+    """Written whole, then renamed: a parallel run never reads half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    tmp.replace(path)
 
 
 def scan_project(project: corpus.Project) -> tuple[list[dict[str, Any]], list[str]]:
@@ -52,40 +61,76 @@ def scan_project(project: corpus.Project) -> tuple[list[dict[str, Any]], list[st
     return findings, notes
 
 
-def scan_group(group: str, state: dict[str, Any], names: list[str] | None = None) -> list[str]:
-    problems = []
-    for project in corpus.load_projects(group):
-        if names and project.name not in names:
-            continue
+class Run:
+    """One run's state, saved as soon as each project or case is done (an interrupted run
+    keeps what it did); projects and cases may be measured by parallel threads, each a
+    gitmon process of its own, and by parallel runs (`--only go` and `--only java` at
+    once): each save re-reads the file and replaces only what this run measured."""
+
+    def __init__(self, state: dict[str, Any], cases: dict[str, Any]) -> None:
+        self.state, self.cases = state, cases
+        self.problems: list[str] = []
+        self.mine: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        self.mine_cases: dict[str, list[dict[str, Any]]] = {}
+        self.lock = threading.Lock()
+
+    def scan(self, project: corpus.Project) -> None:
         started = time.monotonic()
         try:
             found, notes = scan_project(project)
         except corpus.CorpusError as exc:
-            problems.append(f"{project.name}: {exc}")
-            print(f"  {project.name}: NOT SCANNED: {exc}", file=sys.stderr)
-            continue
-        state["projects"][project.name] = {**corpus.meta(project), "group": group,
-                                           "pending": sorted(set(notes))}
-        state["findings"] = [f for f in state["findings"] if f["project"] != project.name]
-        state["findings"] += found
-        _save(RESULTS / "findings.json", state)      # an interrupted run keeps what it did
-        print(f"  {group}/{project.name}: {len(report.unique(found))} finding(s), "
-              f"{len(set(notes))} pending note(s), {time.monotonic() - started:.0f}s")
-    return problems
+            self.problem(f"{project.name}: {exc}")
+            return
+        with self.lock:
+            self.mine[project.name] = ({**corpus.meta(project), "group": project.group,
+                                        "pending": sorted(set(notes))}, found)
+            self.state = _load(RESULTS / "findings.json", self.state)
+            for name, (meta, results) in self.mine.items():
+                self.state["projects"][name] = meta
+                self.state["findings"] = [f for f in self.state["findings"]
+                                          if f["project"] != name] + results
+            _save(RESULTS / "findings.json", self.state)
+        print(f"  {project.group}/{project.name}: {len(report.unique(found))} finding(s), "
+              f"{len(set(notes))} pending note(s), {time.monotonic() - started:.0f}s", flush=True)
 
-
-def recall_group(group: str, cases: dict[str, Any]) -> list[str]:
-    problems = []
-    results = []
-    for case in recall.load_cases(group):
+    def recall(self, group: str, index: int, case: dict[str, Any]) -> None:
         try:
-            results.append(recall.review(case))
+            result = recall.review(case)
         except corpus.CorpusError as exc:
-            problems.append(f"recall {case['project']} {case['fix_commit'][:10]}: {exc}")
-    cases[group] = results
-    caught = sum(c["caught"] for c in results)
-    print(f"  recall/{group}: {caught}/{len(results)} caught")
-    return problems
+            self.problem(f"recall {case['project']} {case['fix_commit'][:10]}: {exc}")
+            return
+        with self.lock:
+            self.mine_cases[group][index] = result
+            self.cases = _load(RESULTS / "recall.json", self.cases)
+            self.cases.update(self.mine_cases)
+            _save(RESULTS / "recall.json", self.cases)
+
+    def problem(self, line: str) -> None:
+        print(f"  NOT MEASURED: {line}", file=sys.stderr, flush=True)
+        with self.lock:
+            self.problems.append(line)
+
+
+def measure(run: Run, groups: list[str], args: argparse.Namespace) -> None:
+    """Every chosen project and recall case, `args.jobs` at a time."""
+    every = corpus.groups(HERE / "projects")
+    jobs: list[tuple[Any, ...]] = []
+    if not args.recall_only:
+        jobs += [(run.scan, p) for g in groups if g in every for p in corpus.load_projects(g)
+                 if not args.project or p.name in args.project]
+    if not args.no_recall:
+        for group in groups:
+            cases = recall.load_cases(group)
+            run.mine_cases[group] = [dict(c, caught=False, reported=[]) for c in cases]
+            run.cases[group] = run.mine_cases[group]
+            jobs += [(run.recall, group, i, c) for i, c in enumerate(cases)]
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for future in [pool.submit(*job) for job in jobs]:
+            future.result()
+    for group in groups:
+        results = run.mine_cases.get(group, [])
+        if results and not args.no_recall:
+            print(f"  recall/{group}: {sum(c['caught'] for c in results)}/{len(results)} caught")
 
 
 def write_reports(state: dict[str, Any], cases: dict[str, Any]) -> int:
@@ -100,6 +145,8 @@ def write_reports(state: dict[str, Any], cases: dict[str, Any]) -> int:
              "## Per reviewer", "", *report.reviewer_table(findings, labels, every_case), "",
              "## Per rule (precision from triage labels)", "",
              *report.rule_table(findings, labels), "",
+             "Rules with no finding on the corpus (no measured precision): "
+             + (", ".join(f"`{r}`" for r in report.silent_rules(findings)) or "none") + ".", "",
              "## Recall cases", "", *report.recall_lines(every_case), "",
              "## Projects", "", "| group | project | kind | source | findings |",
              "|---|---|---|---|---|"]
@@ -108,6 +155,9 @@ def write_reports(state: dict[str, Any], cases: dict[str, Any]) -> int:
             f"{p['package']} {p['version']}"
         count = sum(1 for f in findings.values() if f["project"] == name)
         lines.append(f"| {p['group']} | {name} | {p['kind']} | {source} | {count} |")
+    lines += ["", "## Left pending (not fully reviewed: never a silent pass)", ""]
+    lines += [f"- {note}" for p in sorted(state["projects"].values(), key=lambda p: p["name"])
+              for note in p.get("pending", [])] or ["none"]
     (RESULTS / "summary.md").write_text("\n".join(lines) + "\n")
     head = TRIAGE_MD.read_text().split(MARKER)[0] if TRIAGE_MD.exists() else "# Triage\n\n"
     TRIAGE_MD.write_text(head + MARKER + "\n\n" + "\n".join(report.triage_lines(findings, labels))
@@ -121,32 +171,31 @@ def write_reports(state: dict[str, Any], cases: dict[str, Any]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", metavar="GROUP",
-                        help="scan only this group (repeatable); other results are kept")
+                        help="measure only this group (repeatable); other results are kept")
     parser.add_argument("--project", action="append", metavar="NAME",
                         help="rescan only this project of the chosen groups (repeatable)")
     parser.add_argument("--report", action="store_true", help="re-render only, scan nothing")
     parser.add_argument("--no-recall", action="store_true", help="skip the recall cases")
+    parser.add_argument("--recall-only", action="store_true", help="only the recall cases")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="projects and cases measured at once (default 1)")
     args = parser.parse_args(argv)
-    every = corpus.groups(HERE / "projects")
+    every = sorted(set(corpus.groups(HERE / "projects")) | set(corpus.groups(HERE / "recall")))
     chosen = args.only or every
-    unknown = sorted(set(chosen) - set(every) - set(corpus.groups(HERE / "recall")))
+    unknown = sorted(set(chosen) - set(every))
     if unknown:
         parser.error(f"no group {unknown}: the groups are {every}")
-    state = _load(RESULTS / "findings.json", {"projects": {}, "findings": []})
-    cases = _load(RESULTS / "recall.json", {})
-    problems: list[str] = []
+    if args.recall_only and args.no_recall:
+        parser.error("--recall-only and --no-recall leave nothing to measure")
+    run = Run(_load(RESULTS / "findings.json", {"projects": {}, "findings": []}),
+              _load(RESULTS / "recall.json", {}))
     if not args.report:
-        for group in chosen:
-            if group in every:
-                problems += scan_group(group, state, args.project)
-            if not args.no_recall:
-                problems += recall_group(group, cases)
-        _save(RESULTS / "findings.json", state)
-        _save(RESULTS / "recall.json", cases)
-    write_reports(state, cases)
-    for line in problems:
+        measure(run, chosen, args)
+    write_reports(_load(RESULTS / "findings.json", run.state),
+                  _load(RESULTS / "recall.json", run.cases))
+    for line in run.problems:
         print(f"PROBLEM {line}", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if run.problems else 0
 
 
 if __name__ == "__main__":

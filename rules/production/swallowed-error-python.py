@@ -88,6 +88,30 @@ def _has_ipv6(host):
     return has_ipv6
 
 
+# urllib3 dummyserver/socketserver.py: the same probe, nested, the flag set by a call
+def _has_ipv6_and_dns(host):
+    sock = None
+    has_ipv6 = False
+    if socket.has_ipv6:
+        # ok: production-swallowed-error-python
+        try:
+            sock = socket.socket(socket.AF_INET6)
+            sock.bind((host, 0))
+            has_ipv6 = _resolves_to_ipv6("localhost")
+        except Exception:
+            pass
+    return has_ipv6
+
+
+# a flag set by the try but never given a "no" answer first is not a probe
+def _refresh(cache):
+    # ruleid: production-swallowed-error-python
+    try:
+        cache.data = fetch()
+    except Exception:
+        pass
+
+
 # aiohttp worker.py: the whole serving loop's crash disappears
 async def _run(self, server):
     # ruleid: production-swallowed-error-python

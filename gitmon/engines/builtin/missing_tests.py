@@ -1,17 +1,28 @@
-"""A watched area's code changed with no test change: a warning for the production reviewer.
+"""A watched area's code changed with no test change: a note (info) for the production reviewer.
+
+Info, not a warning: on the real-world corpus (bench/realworld) it was right about 70% of
+the time, below the 80% asked of a warning, because a commit's subject knows better than
+its diff whether a refactor or a removal needs a test. A policy that wants it louder says
+`checks: [{id: missing-test-change, severity: warning}]`.
 
 What a test is comes from `gitmon.testcode` (each language's layout: `_test.go`,
-`src/test/java`, `*.spec.ts`, Rust `tests/` or a `#[cfg(test)]` hunk in the same file).
+`src/test/java`, `*.spec.ts`, Rust `tests/`, a `#[cfg(test)]` hunk in the same file or a
+Rust doc example, which `cargo test` runs).
 Only code counts as a change that needs a test: not config, docs, lockfiles or images,
-not a pure rename, and not a version bump (every changed line sets a version).
+not a pure rename, not a version bump (every changed line sets a version), and not a
+change with no behaviour to test (comments, docstrings, whitespace, type annotations:
+`behaviour.same_behaviour`). Example programs (`examples/`, `example/`, Go's `_example/`)
+ship no tests, so they need none.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from gitmon.change import FileChange
 from gitmon.engines.builtin.base import CheckContext
+from gitmon.engines.builtin.behaviour import same_behaviour
 from gitmon.findings import Finding
 from gitmon.severity import Severity
 from gitmon.signals import extension
@@ -28,6 +39,8 @@ _VERSION_LINE = re.compile(
     r"""[\w.]*version\w*\s*"""
     r"""(?::\s*[\w&'\s]+)?[:=]+\s*[rbuv]?["']?v?\d+(?:\.\d+)+[\w.+-]*["']?\s*[;,]?\s*$""",
     re.I)
+_EXAMPLE = re.compile(r"(^|/)_?examples?/")
+_DOCTEST_FENCE = re.compile(r"^\s*//[/!]\s*```")
 
 
 class MissingTestChange:
@@ -39,7 +52,7 @@ class MissingTestChange:
         if any(_touches_tests(f, ctx.contents.get(f.path)) for f in ctx.change.files):
             return []
         code = [p for p in ctx.files if p in ctx.contents and p in changes
-                and _needs_test(changes[p], ctx.contents[p])]
+                and _needs_test(changes[p], ctx.contents[p], ctx.read_old)]
         if not code:
             return []
         path = code[0]
@@ -48,7 +61,7 @@ class MissingTestChange:
         areas = sorted({a for p in code for a in ctx.routing.areas_of(p)})
         message = (f"{len(code)} file(s) in watched area(s) {', '.join(areas)} changed with no "
                    "test change: add or update a test that covers this behaviour")
-        return [ctx.finding(self.id, Severity.WARNING, path, line, message)]
+        return [ctx.finding(self.id, Severity.INFO, path, line, message)]
 
 
 def _touches_tests(f: FileChange, data: bytes | None) -> bool:
@@ -56,20 +69,33 @@ def _touches_tests(f: FileChange, data: bytes | None) -> bool:
     if is_test_path(f.path) or (f.old_path is not None and is_test_path(f.old_path)):
         return True
     lines = f.added | f.deletions
-    return any(a <= n <= b for a, b in test_ranges(f.path, data) for n in lines)
+    if any(a <= n <= b for a, b in test_ranges(f.path, data) for n in lines):
+        return True
+    return f.path.endswith(".rs") and data is not None and _adds_doctest(f, data)
 
 
-def _needs_test(f: FileChange, data: bytes) -> bool:
-    """Code whose behaviour may have changed: not a rename alone, not a version bump."""
-    if extension(f.path) not in CODE:
+def _adds_doctest(f: FileChange, data: bytes) -> bool:
+    """A Rust doc example (a fenced block in a `///` or `//!` comment) added: `cargo
+    test` compiles and runs it, so it is a test of the API it documents."""
+    text = data.decode("utf-8", "replace").splitlines()
+    return any(_DOCTEST_FENCE.match(text[n - 1]) for n in f.added if 0 < n <= len(text))
+
+
+def _needs_test(f: FileChange, data: bytes, read_old: Callable[[str], bytes | None]) -> bool:
+    """Code whose behaviour may have changed: not a rename alone, not a version bump, not
+    an example program, not a change to comments, docstrings or types only."""
+    if extension(f.path) not in CODE or _EXAMPLE.search(f.path):
         return False
     if f.whole:
         return True
-    if not f.added:
-        return bool(f.deletions)          # a pure rename or mode change adds and removes nothing
+    if not f.added and not f.deletions:
+        return False                      # a pure rename or mode change adds and removes nothing
     lines = data.decode("utf-8", "replace").splitlines()
     changed = [lines[n - 1] for n in f.added if 0 < n <= len(lines)]
-    return bool(f.deletions) or not all(_VERSION_LINE.match(t) for t in changed)
+    if f.added and not f.deletions and all(_VERSION_LINE.match(t) for t in changed):
+        return False
+    old = read_old(f.path)                # keyed by the new path, renames too
+    return old is None or not same_behaviour(f.path, old, data)
 
 
 CHECK = MissingTestChange()
