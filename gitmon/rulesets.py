@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from gitmon import gitio, installed, yamlio
+from gitmon.engines import job
 from gitmon.errors import PolicyError
 from gitmon.languages import ALWAYS, EXTENSIONS, languages_of
 from gitmon.policy import BUILTIN_PACKS, Policy, is_builtin_pack
@@ -61,8 +62,7 @@ class RuleSet:
         return self._digests[reviewers]
 
     def config_text(self, rules: list[Rule]) -> str:
-        # JSON is YAML, and far quicker to write than YAML.
-        return json.dumps({"rules": [dict(r.body, id=r.id) for r in rules]}, default=str)
+        return job.config_text(rules)
 
 
 Reader = Callable[[str], "list[tuple[str, bytes]]"]

@@ -36,6 +36,19 @@ class HasId(Protocol):
     def id(self) -> str: ...
 
 
+class HasBody(HasId, Protocol):
+    @property
+    def body(self) -> Mapping[str, Any]: ...
+
+
+def config_text(rules: Sequence[HasBody]) -> str:
+    """The rules as semgrep gets them: without `paths:`, which gitmon applies itself to the
+    real path (`engines.scope`: the temp tree's path may not be it). JSON is YAML, and far
+    quicker to write than YAML."""
+    return json.dumps({"rules": [{**{k: v for k, v in r.body.items() if k != "paths"},
+                                  "id": r.id} for r in rules]}, default=str)
+
+
 def find_executable(configured: str | None) -> str | None:
     """GITMON_SEMGREP, then settings.semgrep, then the semgrep installed beside gitmon, then PATH."""
     name = os.environ.get("GITMON_SEMGREP") or configured

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitmon import __version__, installed
 from gitmon import cache as cache_mod
-from gitmon.engines.job import SemgrepJob, find_executable
+from gitmon.engines.job import SemgrepJob, config_text, find_executable
 from gitmon.hook.fastroute import save_json
 from gitmon.languages import ALWAYS, languages_of
 
@@ -118,7 +118,7 @@ def _start(root: str, git_dir: str, table: Table, names: Sequence[tuple[str, str
     executable = find_executable(settings["semgrep"])
     if not todo or not chosen or executable is None:
         return pre
-    pre.config_text = json.dumps({"rules": [dict(r.body, id=r.id) for r in chosen]}, default=str)
+    pre.config_text = config_text(chosen)
     pre.executable, pre.timeout = executable, float(settings["semgrep_timeout"])
     pre.todo = {p: hashlib.sha256(d).hexdigest() for p, d in todo.items()}
     pre.job = SemgrepJob(executable, chosen, pre.config_text, todo, pre.timeout)
