@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,10 @@ class Warmup:
 
 
 class Prefill:
-    def __init__(self, root: Path, policy: Policy, reader: Reader, cache_dir: Path) -> None:
+    def __init__(self, root: Path, policy: Policy, reader: Reader, cache_dir: Path,
+                 on_scan: Callable[[int], None] | None = None) -> None:
         self.root, self.policy, self.reader = root, policy, reader
+        self.on_scan = on_scan      # told the number of files before each engine run
         self.cache = cache_mod.Cache(cache_dir)
         self._rulesets: dict[frozenset[str], RuleSet] = {}
 
@@ -67,6 +69,8 @@ class Prefill:
         known = {(r.id, _digest(r.body)) for r in full.rules}
         todo = [t for t in result.targets.values() if t.rules <= known]
         for batch in _batches(todo):
+            if self.on_scan is not None:
+                self.on_scan(len(batch))
             result.runs += 1
             failure = self._scan(full, batch, blobs)
             result.scanned += len(batch)

@@ -20,6 +20,7 @@ from gitmon import fsio, gitio, notes, records
 from gitmon.audit import history
 from gitmon.audit.prefill import Prefill
 from gitmon.audit.summary import Summary
+from gitmon.change import Change
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
 from gitmon.policy import Policy, load_policy
 from gitmon.reports import renderer
@@ -29,6 +30,8 @@ from gitmon.rulesets import Reader, disk_reader
 
 class Progress(Protocol):
     def update(self, n_steps: int) -> None: ...
+
+    def scanning(self, files: int) -> None: ...
 
 
 def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
@@ -53,6 +56,10 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
                               baseline=load_baseline(root, policy)),
               record=record, bar=bar, found=found)
     summary.seconds = round(time.perf_counter() - started, 3)
+    if not sys.stderr.isatty():    # a log or CI gets the pace once, at the end
+        rate = len(pairs) / summary.seconds if summary.seconds else 0
+        sys.stderr.write(f"gitmon: audited {len(pairs)} commits in {summary.seconds:.1f} s "
+                         f"({rate:.0f} commits/s)\n")
     texts = {"json": json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n",
              "text": summary.text()}
     for name, target in (outputs or {}).items():
@@ -69,9 +76,9 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
     """Review every commit of pairs, window by window, into summary (and the records)."""
     base = records.records_dir(root, policy.settings.records)
     cache_dir = base / "cache"
-    prefill = Prefill(root, policy, reader, cache_dir)
+    prefill = Prefill(root, policy, reader, cache_dir, on_scan=bar.scanning)
     router = history.Router(policy)
-    for window in history.windows(router, history.changes(root, pairs)):
+    for window in history.windows(router, _counted(history.changes(root, pairs), bar)):
         warm = prefill.warm([(c, r) for c, r in window if r is not None])
         summary.engine(warm.runs, warm.scanned)
         # A failed batch run is not retried per commit: those commits degrade to pending.
@@ -88,7 +95,6 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
             summary.add(result, str(path.relative_to(root)) if path else None)
             if found is not None:
                 found += [f.to_json() for f in result.findings if f.counts]
-            bar.update(1)
 
 
 def _output(name: str, texts: dict[str, str], summary: Summary,
@@ -106,9 +112,34 @@ def _output(name: str, texts: dict[str, str], summary: Summary,
         "degraded": {"reason": summary.degraded} if summary.degraded else None})
 
 
+def _counted(stream: Iterator[Change], bar: Progress) -> Iterator[Change]:
+    """The bar moves per commit as history streams in (reviews from the cache are quick)."""
+    for change in stream:
+        yield change
+        bar.update(1)
+
+
 class _NoBar:
     def update(self, n_steps: int) -> None:
         return None
+
+    def scanning(self, files: int) -> None:
+        return None
+
+
+class _Bar:
+    """click's bar, whose label says how many files the engine is scanning meanwhile."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+
+    def update(self, n_steps: int) -> None:
+        self.bar.label = "auditing"
+        self.bar.update(n_steps)
+
+    def scanning(self, files: int) -> None:
+        self.bar.label = f"scanning {files} file(s)"
+        self.bar.render_progress()
 
 
 @contextmanager
@@ -121,4 +152,4 @@ def _progress(total: int) -> Iterator[Progress]:
 
     with click.progressbar(length=total, label="auditing", file=sys.stderr,
                            show_pos=True) as bar:
-        yield bar
+        yield _Bar(bar)
