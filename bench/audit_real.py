@@ -36,14 +36,14 @@ def clone(name: str, into: Path) -> Path:
     return target
 
 
-def floor_tree(root: Path, spec: str, into: Path) -> tuple[int, int]:
-    """Write the distinct routed file versions of spec and the rules to into; return
-    (files, rules)."""
+def floor_tree(root: Path, count: int, into: Path) -> tuple[int, int]:
+    """Write the distinct routed file versions of the newest count commits and the rules
+    to into; return (files, rules)."""
     policy = load_policy(root, None)
     router = history.Router(policy)
     wanted: dict[tuple[str, str], None] = {}
     reviewers: set[str] = set()
-    for window in history.windows(router, history.changes(root, history.commits(root, spec))):
+    for window in history.windows(router, history.changes(root, history.commits(root, "HEAD", count))):
         for change, routing in window:
             if routing is None:
                 continue
@@ -79,17 +79,17 @@ def timed(cmd: list[str] | str, cwd: Path) -> float:
     return elapsed
 
 
-def measure(name: str, root: Path, floor: Path, runs: int) -> dict[str, object]:
+def measure(name: str, root: Path, floor: Path, runs: int, count: int) -> dict[str, object]:
     semgrep = find_executable(None)
     if semgrep is None:
         sys.exit("semgrep is not installed: pip install semgrep")
     bare = [semgrep, "scan", "--experimental", *BASE_ARGS, "--config", str(floor / "rules.json"),
             "."]
-    audit = [sys.executable, "-m", "gitmon", "audit", "--no-record"]
+    audit = [sys.executable, "-m", "gitmon", "audit", "--no-record", "-n", str(count)]
     times: dict[str, list[float]] = {"git-log-p": [], "semgrep": [], "audit-cold": [],
                                      "audit-warm": []}
     for _ in range(runs):    # interleaved: a load spike hits every column alike
-        times["git-log-p"].append(timed("git log -p --raw > /dev/null", root))
+        times["git-log-p"].append(timed(f"git log -p --raw -n {count} > /dev/null", root))
         times["semgrep"].append(timed(bare, floor / "src"))
         subprocess.run(["rm", "-rf", str(root / ".gitmon")], check=True)
         times["audit-cold"].append(timed(audit, root))
@@ -103,16 +103,16 @@ def measure(name: str, root: Path, floor: Path, runs: int) -> dict[str, object]:
             "ratio_warm": round(med["audit-warm"] / floor_s, 2)}
 
 
-def run(histories: list[str], runs: int) -> list[dict[str, object]]:
+def run(histories: list[str], runs: int, count: int) -> list[dict[str, object]]:
     out = []
     with tempfile.TemporaryDirectory(prefix="gitmon-bench-real-") as tmp:
         for name in histories:
             root = clone(name, Path(tmp))
             floor = Path(tmp, f"{name}-floor")
-            files, rules = floor_tree(root, "HEAD", floor)
-            result = measure(name, root, floor, runs)
-            commits = len(history.commits(root, "HEAD"))
-            result.update(commits=commits, routed_file_versions=files, rules=rules)
+            files, rules = floor_tree(root, count, floor)
+            result = measure(name, root, floor, runs, count)
+            result.update(commits=len(history.commits(root, "HEAD", count)),
+                          routed_file_versions=files, rules=rules)
             print(result, file=sys.stderr)
             out.append(result)
     return out

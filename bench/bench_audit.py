@@ -16,7 +16,7 @@ With --real it instead audits real histories cloned from /work/.mirror (`audit_r
 
     python bench/bench_audit.py [--commits 300] [--unrouted-commits 3000] [--runs 5]
                                 [--out bench/results/audit.json]
-    python bench/bench_audit.py --real [--runs 3] [--histories jd+tenacity,...]
+    python bench/bench_audit.py --real [--runs 3] [--max-count 40] [--histories a,b,c]
                                 [--out bench/results/audit_real.json]
 """
 
@@ -131,6 +131,8 @@ def main() -> int:
     parser.add_argument("--real", action="store_true",
                         help="audit real histories against git log -p + one semgrep run")
     parser.add_argument("--histories", default=",".join(audit_real.HISTORIES))
+    parser.add_argument("--max-count", type=int, default=40,
+                        help="with --real: audit the newest N commits of each history")
     args = parser.parse_args()
     if args.real:
         return real(args)
@@ -158,7 +160,7 @@ def main() -> int:
 
 
 def real(args: argparse.Namespace) -> int:
-    results = audit_real.run(args.histories.split(","), args.runs)
+    results = audit_real.run(args.histories.split(","), args.runs, args.max_count)
     report = {"goal": "audit <= 2x (git log -p + one semgrep run)", "histories": results,
               "python": sys.version.split()[0], "cpus": os.cpu_count()}
     print(json.dumps(report, indent=2))
