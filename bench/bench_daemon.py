@@ -6,6 +6,9 @@ A temp repo (many files, plus an ignored node_modules tree) is watched by the re
 for the daemon's record in the ledger, then times a one-shot `gitmon check --no-cache`
 of the same change (interleaved, so load from other processes hits both alike).
 Idle CPU is the daemon's utime+stime from /proc/<pid>/stat over a quiet window.
+Each round also times, in this process, the change of the whole working tree (what a save
+cost before the daemon built it from the watcher's paths: the baseline) and of the saved
+path only (what the daemon does now).
 
     python bench/bench_daemon.py [--files 50000] [--saves 9] [--idle 10]
 """
@@ -113,7 +116,21 @@ def save_round(repo: Path, i: int) -> dict[str, float]:
     one_shot = time.perf_counter() - start
     assert proc.returncode == 1, proc.stderr
     return {"latency": latency, "engine": float(record["engine"]["seconds"]),
-            "review": seconds(record["started_at"], record["finished_at"]), "one_shot": one_shot}
+            "review": seconds(record["started_at"], record["finished_at"]), "one_shot": one_shot,
+            **change_costs(repo)}
+
+
+def change_costs(repo: Path) -> dict[str, float]:
+    """The baseline in the same run: the whole working tree's change (what each save cost
+    before issue 11: `git diff HEAD` + the untracked listing) against the saved path's."""
+    from gitmon.change import sources
+
+    start = time.perf_counter()
+    sources.worktree(repo)
+    whole = time.perf_counter() - start
+    start = time.perf_counter()
+    sources.worktree_paths(repo, ["src/retry/client.py"])
+    return {"change_whole_tree": whole, "change_saved_paths": time.perf_counter() - start}
 
 
 def seconds(start: str, end: str) -> float:
@@ -169,6 +186,8 @@ def report(args: argparse.Namespace, rounds: list[dict[str, float]], startup: fl
         "overhead_beyond_debounce_and_review_median_s": round(statistics.median(
             r["latency"] - args.debounce - r["review"] for r in rounds), 3),
         "one_shot_check_median_s": med("one_shot"),
+        "change_whole_tree_median_s (baseline)": med("change_whole_tree"),
+        "change_saved_paths_median_s": med("change_saved_paths"),
         "startup_to_watching_s": round(startup, 3),
         "idle_cpu_seconds": round(idle_cpu, 3), "idle_window_s": args.idle,
         "idle_cpu_percent": round(100 * idle_cpu / args.idle, 3),

@@ -171,9 +171,9 @@ def outputs(s: Sample) -> dict[str, str]:
     """Every text gitmon would write for this sample: cache, record and each format."""
     from gitmon.engines.output import collect as _collect
     from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code, redact_matches
-    from gitmon.policy import Severity
     from gitmon.reports import markdown, renderer
     from gitmon.reports.text import render_compact
+    from gitmon.severity import Severity
 
     run = _collect(semgrep_json(s), {s.path: s.path}, set(CREDENTIAL_RULES.values())
                    | set(LOOP_RULES.values()))

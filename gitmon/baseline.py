@@ -66,12 +66,18 @@ def read(path: Path) -> list[Entry]:
         raise PolicyError(f"{path}: cannot read the baseline file: {exc}",
                           hint="fix its permissions, or re-create it with `gitmon baseline`"
                           ) from exc
+    return parse(text, path)
+
+
+def parse(text: str | bytes, origin: Path, hint: str = "re-create it with `gitmon baseline`",
+          ) -> list[Entry]:
+    """The entries of a baseline document (a file's text, or a blob from git)."""
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise PolicyError(f"{path}: the baseline file is not valid JSON: {exc}",
-                          hint="re-create it with `gitmon baseline`") from exc
-    return [_entry(e, path) for e in upgrade(data, path)["findings"]]
+        raise PolicyError(f"{origin}: the baseline file is not valid JSON: {exc}",
+                          hint=hint) from exc
+    return [_entry(e, origin) for e in upgrade(data, origin)["findings"]]
 
 
 def fingerprints(path: Path) -> frozenset[str]:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
+    from gitmon.record import FindingEntry, Record
+
 
 def decides(suppressed: bool, baselined: bool) -> bool:
     """The rule itself: a suppressed or baselined finding is shown, never counted."""
@@ -28,9 +30,9 @@ def counts(finding: Mapping[str, Any]) -> bool:
     return decides(bool(finding.get("suppressed")), bool(finding.get("baselined")))
 
 
-def counted(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+def counted(record: Record) -> list[FindingEntry]:
     """The record's findings that count, in the record's order."""
-    return [f for f in record.get("findings", ()) if counts(f)]
+    return [f for f in record["findings"] if counts(f)]
 
 
 def state(finding: Mapping[str, Any]) -> str | None:

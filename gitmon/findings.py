@@ -8,12 +8,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from gitmon.counting import decides
-from gitmon.policy import Severity
 from gitmon.redact import redact, redact_code, redact_message
+from gitmon.severity import Severity
 from gitmon.suppression import FileMarkers
 
 if TYPE_CHECKING:
     from gitmon.engines.output import Match
+    from gitmon.record import FindingEntry
 
 M = TypeVar("M", bound="Match")
 
@@ -49,8 +50,8 @@ class Finding:
             return redact(self.message)
         return redact_message(self.message, self.rule, self.snippet)
 
-    def to_json(self) -> dict[str, object]:
-        data: dict[str, object] = {
+    def to_json(self) -> FindingEntry:
+        data: FindingEntry = {
             "reviewer": self.reviewer, "rule": self.rule, "severity": self.severity.label,
             "path": self.path, "line": self.line, "end_line": self.end_line,
             "column": self.column, "end_column": self.end_column,
@@ -115,7 +116,3 @@ def apply_suppressions(findings: Iterable[Finding], contents: Mapping[str, bytes
                 f = replace(f, suppression_problem=marker.text)
         out.append(f)
     return out
-
-
-def severity_rank(f: Finding) -> tuple[int, str, int]:
-    return (-int(f.severity), f.path, f.line)

@@ -7,7 +7,6 @@ never takes the index lock the user's own git needs.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -82,15 +81,21 @@ def head(root: Path) -> str | None:
     return out.decode() or None
 
 
+SHALLOW_HINT = ("this is a shallow clone: fetch the history (`git fetch --unshallow`, or "
+                "`fetch-depth: 0` in actions/checkout)")
+
+
+def shallow_hint(root: Path, otherwise: str) -> str:
+    """The hint for a revision git cannot find: a shallow clone is the usual cause."""
+    return SHALLOW_HINT if is_shallow(root) else otherwise
+
+
 def resolve(root: Path, rev: str) -> str:
     out = run(root, "rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}",
               check=False).strip()
     if not out:
-        hint = "check the name with `git log --oneline`"
-        if is_shallow(root):
-            hint = "this is a shallow clone: fetch the history (`git fetch --unshallow`, or " \
-                   "`fetch-depth: 0` in actions/checkout)"
-        raise UsageError(f"unknown revision: {rev}", hint=hint)
+        raise UsageError(f"unknown revision: {rev}",
+                         hint=shallow_hint(root, "check the name with `git log --oneline`"))
     return out.decode()
 
 
@@ -135,16 +140,26 @@ DIFF_FLAGS = ("--raw", "-z", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-t
               "-M", "--full-index", "--no-abbrev", "--submodule=short")
 
 
-def diff(root: Path, *revs: str, cached: bool = False) -> bytes:
-    """Raw entries (NUL-separated) followed by the -U0 patch, for DiffParser."""
-    args = ["-c", "core.quotePath=false", "diff", *DIFF_FLAGS]
+def diff(root: Path, *revs: str, cached: bool = False, paths: Sequence[str] = ()) -> bytes:
+    """Raw entries (NUL-separated) followed by the -U0 patch, for DiffParser; with paths,
+    of those paths only (taken literally: a name with `*` or `:(` is no pattern)."""
+    args = ["--literal-pathspecs", "-c", "core.quotePath=false", "diff", *DIFF_FLAGS]
     if cached:
         args.append("--cached")
-    return run(root, *args, *revs, "--")
+    return run(root, *args, *revs, "--", *paths)
 
 
-def untracked(root: Path) -> list[str]:
-    return zsplit(run(root, "ls-files", "--others", "--exclude-standard", "-z"))
+def untracked(root: Path, paths: Sequence[str] = ()) -> list[str]:
+    """Untracked files git does not ignore (with paths: among those paths only)."""
+    return zsplit(run(root, "--literal-pathspecs", "ls-files", "--others", "--exclude-standard",
+                      "-z", "--", *paths))
+
+
+def staged_deletions(root: Path) -> list[str]:
+    """Paths HEAD has and the index no longer has (a rename's source): index against HEAD
+    only, no look at the working tree."""
+    return zsplit(run(root, "diff", "--cached", "--name-only", "--diff-filter=D", "-z",
+                      "--no-renames", "HEAD", "--"))
 
 
 def read_blobs(root: Path, shas: Sequence[str]) -> dict[str, bytes]:
@@ -229,10 +244,8 @@ def history(root: Path, spec: str, max_count: int | None = None) -> list[tuple[s
     try:
         out = run(root, *args, "--end-of-options", spec, "--")
     except GitError as exc:
-        hint = "check the names with `git log --oneline`, e.g. `gitmon audit main..HEAD`"
-        if is_shallow(root):
-            hint = ("this is a shallow clone: fetch the history (`git fetch --unshallow`, or "
-                    "`fetch-depth: 0` in actions/checkout)")
+        hint = shallow_hint(root, "check the names with `git log --oneline`, e.g. "
+                                  "`gitmon audit main..HEAD`")
         reason = exc.message.split(" failed: ", 1)[-1]
         raise UsageError(f"bad revision range: {spec} ({reason})", hint=hint) from exc
     pairs: list[tuple[str, str | None]] = []
@@ -259,6 +272,8 @@ def commit_diffs(root: Path, pairs: Sequence[tuple[str, str | None]], patch: boo
             "-r", "--root", "--always", *flags, *(("--", *paths) if paths else ())]
     import tempfile  # here, not at the top: the hook's fast path imports gitio
 
+    from gitmon.change.stream import split_commits
+
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(args, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=errors, env=_env())
@@ -267,7 +282,7 @@ def commit_diffs(root: Path, pairs: Sequence[tuple[str, str | None]], patch: boo
         feeder = threading.Thread(target=_feed, args=(proc.stdin, lines), daemon=True)
         feeder.start()
         try:
-            yield from _split_commits(_blocks(proc.stdout), pairs)
+            yield from split_commits(_blocks(proc.stdout), pairs)
         finally:
             proc.stdout.close()
             code = proc.wait()
@@ -290,77 +305,6 @@ def _feed(pipe: IO[bytes], data: bytes) -> None:
 def _blocks(stream: IO[bytes], size: int = 1 << 16) -> Iterator[bytes]:
     while block := os.read(stream.fileno(), size):
         yield block
-
-
-_HEADER = re.compile(rb"\n([0-9a-f]{40,64})\0")
-
-
-def _split_commits(blocks: Iterable[bytes], pairs: Sequence[tuple[str, str | None]],
-                   ) -> Iterator[tuple[str, str | None, bytes]]:
-    """Cut diff-tree's stream at each commit header (`<sha>\\0` at the start of a line).
-
-    The raw entries are walked field by field (a path may look like a sha); in the patch a
-    header can only follow a newline, since every patch line starts with a marker.
-    """
-    buf = bytearray()
-    index, done = 0, False
-    it = iter(blocks)
-    while index < len(pairs):
-        cut = _next_commit(buf, pairs[index][0], done)
-        if cut is None:
-            if done:
-                raise GitError("git diff-tree ended early",
-                               hint="check that the repository is healthy (`git fsck`)")
-            # Read until the buffer doubles: a huge patch is searched O(n) times, not O(n^2).
-            want = max(2 * len(buf), 1 << 16)
-            while len(buf) < want and not done:
-                block = next(it, None)
-                done = block is None
-                buf += block or b""
-            continue
-        start, end = cut
-        sha, parent = pairs[index]
-        yield sha, parent, bytes(buf[start:end])
-        del buf[:end]
-        index += 1
-
-
-def _next_commit(buf: bytearray, sha: str, eof: bool) -> tuple[int, int] | None:
-    """(start, end) of the diff of `sha` at the head of buf, or None when more is needed."""
-    head = sha.encode() + b"\0"
-    if len(buf) < len(head):
-        return None
-    if not buf.startswith(head):
-        raise GitError(f"unexpected output from git diff-tree near {sha[:12]}",
-                       hint="this is a bug in gitmon; please report it")
-    pos = _skip_raw(buf, len(head))
-    if pos is None:
-        return None if not eof else (len(head), len(buf))
-    if pos < len(buf) and buf[pos] == 0:           # the patch follows the raw entries
-        m = _HEADER.search(buf, pos)
-        if m is None:
-            return (len(head), len(buf)) if eof else None
-        return len(head), m.start() + 1
-    if pos == len(buf) and not eof:
-        return None
-    return len(head), pos
-
-
-def _skip_raw(buf: bytearray, pos: int) -> int | None:
-    """Position after the raw entries starting at pos, or None if they are cut short."""
-    while pos < len(buf) and buf[pos] == ord(":"):
-        end = buf.find(b"\0", pos)
-        if end < 0:
-            return None
-        status = bytes(buf[pos:end]).split()[-1:]
-        names = 2 if status and status[0][:1] in (b"R", b"C") else 1
-        pos = end + 1
-        for _ in range(names):
-            end = buf.find(b"\0", pos)
-            if end < 0:
-                return None
-            pos = end + 1
-    return pos
 
 
 # --- the daemon's questions (gitmon watch) ---------------------------------------------

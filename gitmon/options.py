@@ -11,7 +11,7 @@ import click
 
 from gitmon.change.selection import Selector
 from gitmon.errors import UsageError
-from gitmon.policy import FILTERS
+from gitmon.policy_schema import FILTERS
 from gitmon.reports import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -1,57 +1,41 @@
 """The policy: what is watched (areas), who reviews it (reviewers), and settings.
 
-The policy file is validated as data while it is walked as YAML nodes, so every
-error names the file, the line and the key, like a breadcrumb.
+The policy file is validated as data while it is walked as YAML nodes (`policy_walk`,
+by the tables of `policy_schema`), so every error names the file, the line and the key,
+like a breadcrumb.
 """
 
 from __future__ import annotations
 
 import difflib
-import enum
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 import pathspec
 import yaml
 
-from gitmon import globs, installed, signals, yamlio
+from gitmon import installed, signals, yamlio
 from gitmon.engines.check_ids import MODULES as CHECK_IDS
 from gitmon.errors import PolicyError
+from gitmon.policy_schema import AREA, BLOCK_LEVELS, REVIEWER, SETTINGS, TOP, Key, defaults
+from gitmon.policy_walk import Walker, kind_of
+from gitmon.severity import Severity
 
 POLICY_FILE = "gitmon.yml"
 BUILTIN_ORIGIN = "<built-in default policy>"
 BUILTIN_PACKS = ("security", "reliability", "production", "deployment")
 
 
-class Severity(enum.IntEnum):
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        aliases = {"note": "info", "low": "info", "medium": "warning", "high": "error",
-                   "critical": "error", "inventory": "info", "experiment": "info"}
-        return cls[aliases.get(text.lower(), text.lower()).upper()]
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-
-BLOCK_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
-                "never": None}
-FILTERS = ("added", "hunk", "file")
-ON_UNREVIEWABLE = ("pending", "pass", "block")   # a watched file no rule could read
-
-
 @dataclass(frozen=True)
 class CheckSpec:
     id: str
     options: Mapping[str, Any] = field(default_factory=dict)
+
+
+# Reviewer, Area and Settings are built only from a walked policy file: their keys and
+# defaults are policy_schema's REVIEWER, AREA and SETTINGS, never repeated here.
 
 
 @dataclass(frozen=True)
@@ -61,7 +45,7 @@ class Reviewer:
     rules: tuple[str, ...]
     checks: tuple[CheckSpec, ...]
     block_on: Severity | None
-    review_tests: bool = False     # gate test code with these rules too (off: findings dropped)
+    review_tests: bool     # gate test code with these rules too (off: findings dropped)
 
     def blocks(self, severity: Severity) -> bool:
         return self.block_on is not None and severity >= self.block_on
@@ -73,7 +57,7 @@ class Area:
     paths: tuple[str, ...]
     reviewers: tuple[str, ...]
     spec: pathspec.PathSpec[Any] = field(compare=False, repr=False)
-    content: tuple[signals.Signal, ...] = ()    # files this area claims by what they say
+    content: tuple[signals.Signal, ...]    # files this area claims by what they say
 
     def matches(self, path: str) -> bool:
         return bool(self.spec.match_file(path))
@@ -81,13 +65,16 @@ class Area:
 
 @dataclass(frozen=True)
 class Settings:
-    filter: str = "added"
-    records: str = ".gitmon"
-    max_file_size: int = 1024 * 1024
-    semgrep_timeout: float = 300.0
-    semgrep: str | None = None
-    baseline: str = ".gitmon-baseline.json"
-    on_unreviewable: str = "pending"
+    """The `settings:` section. Keys, defaults and checks are `policy_schema.SETTINGS`;
+    a new setting is an entry there plus its typed field here (a test holds them equal)."""
+
+    filter: str
+    records: str
+    max_file_size: int
+    semgrep_timeout: float
+    semgrep: str | None
+    baseline: str
+    on_unreviewable: str
 
 
 @dataclass(frozen=True)
@@ -105,11 +92,11 @@ def default_policy_text() -> str:
     return Path(installed.DEFAULT_POLICY).read_text(encoding="utf-8")
 
 
-def load_policy(root: Path, explicit: str | None = None, *, check_rules: bool = True) -> Policy:
+def read_policy(root: Path, explicit: str | None = None) -> Policy:
     """The repo's policy file, the one named with --policy, or the built-in default.
 
-    With check_rules, custom rule files are validated too (see `gitmon.rulecheck`); the
-    hook's fast path leaves that to the review it starts when a file is routed."""
+    The policy file alone: a review loads it with `rulecheck.load_policy`, which also
+    checks the custom rule files it names; the hook's idle fast path reads it alone."""
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
@@ -124,25 +111,12 @@ def load_policy(root: Path, explicit: str | None = None, *, check_rules: bool = 
     else:
         policy = parse_policy(default_policy_text(), BUILTIN_ORIGIN)
     _check_records_folder(root, policy)
-    if check_rules and any(not is_builtin_pack(e) for r in policy.reviewers.values() for e in r.rules):
-        _check_rule_files(root, policy)
     return policy
 
 
 def is_builtin_pack(entry: str) -> bool:
     """A `rules:` entry that names a built-in pack rather than a file or folder."""
     return "/" not in entry and entry in BUILTIN_PACKS
-
-
-def _check_rule_files(root: Path, policy: Policy) -> None:
-    from gitmon import gitio, rulecheck, rulesets  # they import this module
-    from gitmon.errors import GitError
-
-    try:
-        state: Path | None = gitio.git_dir(root)
-    except GitError:
-        state = None
-    rulecheck.check_custom_rules(policy, rulesets.disk_reader(root), state)
 
 
 def _read_text(path: Path, origin: str) -> str:
@@ -184,130 +158,46 @@ def parse_policy(text: str, origin: str) -> Policy:
     return _Validator(origin).policy(root, text)
 
 
-class _Validator:
-    """Walks the composed YAML nodes; errors carry file:line and the key path."""
+class _Validator(Walker):
+    """The walk of a whole policy file: builds the Policy from the checked values."""
 
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-
-    def fail(self, node: yaml.Node | None, trail: str, message: str, hint: str) -> PolicyError:
-        line = f":{node.start_mark.line + 1}" if node is not None else ""
-        at = f" ==> at key: {trail}" if trail else ""
-        return PolicyError(f"{self.origin}{line}{at} ==> {message}", hint=hint)
-
-    def mapping(self, node: yaml.Node | None, trail: str, allowed: tuple[str, ...] | None,
-                ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, trail, f"expected a mapping, got {_kind(node)}",
-                            "write `key: value` pairs here")
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode) or not str(key.value).strip():
-                raise self.fail(key, trail, f"a key must be a name, got {_kind(key)}",
-                                "write a plain name before the colon")
-            name = str(key.value)
-            sub = f"{trail}.{name}" if trail else name
-            if allowed is not None and name not in allowed:
-                close = difflib.get_close_matches(name, allowed, n=1)
-                hint = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(allowed)}"
-                raise self.fail(key, sub, f"unknown key `{name}`", hint)
-            if name in out:
-                raise self.fail(key, sub, f"duplicate key `{name}`", "keep one of them")
-            out[name] = (key, value)
-        return out
-
-    def scalar(self, node: yaml.Node, trail: str, kind: type | tuple[type, ...]) -> Any:
-        value = self.construct(node, trail) if isinstance(node, yaml.ScalarNode) else None
-        if not isinstance(node, yaml.ScalarNode) or not isinstance(value, kind) or (
-                isinstance(value, bool) and kind in (int, float, (int, float))):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise self.fail(node, trail, f"expected {_article(names)}, got {_kind(node)}",
-                            f"write {_article(names)} here")
-        return value
-
-    def construct(self, node: yaml.Node, trail: str) -> Any:
-        try:
-            return yamlio.construct(node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            raise self.fail(node, trail, f"cannot read the value: {exc}",
-                            "write a plain string, number, list or mapping") from exc
-
-    def strings(self, node: yaml.Node, trail: str) -> list[tuple[yaml.Node, str]]:
-        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, trail, f"expected a list, got {_kind(node)}",
-                            "write a list, e.g. [a, b]")
-        return [(item, self.scalar(item, f"{trail}[{i}]", str)) for i, item in enumerate(node.value)]
-
-    def choice(self, node: yaml.Node, trail: str, choices: tuple[str, ...]) -> str:
-        value = str(self.scalar(node, trail, str))
-        if value not in choices:
-            raise self.fail(node, trail, f"`{value}` is not allowed",
-                            f"use one of: {', '.join(choices)}")
-        return value
+    def value(self, key: Key, node: yaml.Node, trail: str) -> Any:
+        if key.kind == "checks":
+            return tuple(self.checks(node, trail))
+        if key.kind == "signals":
+            return signals.parse(self, node, trail)
+        return super().value(key, node, trail)
 
     def policy(self, root: yaml.Node | None, text: str) -> Policy:
         if root is None:
             raise self.fail(None, "", "the policy file is empty", "run `gitmon init` for a start")
-        top = self.mapping(root, "", ("version", "areas", "reviewers", "settings"))
-        if "version" in top:
-            version = self.scalar(top["version"][1], "version", int)
-            if version != 1:
-                raise self.fail(top["version"][1], "version", f"unsupported version {version}",
-                                "this gitmon reads `version: 1`; upgrade gitmon for newer files")
-        for required in ("areas", "reviewers"):
-            if required not in top:
-                raise self.fail(root, "", f"missing key `{required}`",
-                                f"add `{required}:` (see `gitmon init` for an example)")
+        top = self.section(root, "", TOP, "add `{key}:` (see `gitmon init` for an example)")
+        # reviewers first: an area names its reviewers
         reviewers = {name: self.reviewer(name, value)
-                     for name, (_, value) in self.mapping(top["reviewers"][1], "reviewers",
-                                                          None).items()}
-        areas = {name: self.area(name, value, reviewers)
-                 for name, (_, value) in self.mapping(top["areas"][1], "areas", None).items()}
-        settings = self.settings(top["settings"][1]) if "settings" in top else Settings()
-        return Policy(self.origin, areas, reviewers, settings, text)
+                     for name, (_, value) in self.mapping(top["reviewers"], "reviewers", None).items()}
+        self.reviewers = reviewers
+        areas = {name: self.area(name, value)
+                 for name, (_, value) in self.mapping(top["areas"], "areas", None).items()}
+        settings = defaults(SETTINGS) if top["settings"] is None \
+            else self.section(top["settings"], "settings", SETTINGS, "")
+        return Policy(self.origin, areas, reviewers, Settings(**settings), text)
 
-    def area(self, name: str, node: yaml.Node, reviewers: Mapping[str, Reviewer]) -> Area:
-        trail = f"areas.{name}"
-        keys = self.mapping(node, trail, ("paths", "reviewers", "description", "content"))
-        for required in ("paths", "reviewers"):
-            if required not in keys:
-                raise self.fail(node, trail, f"missing key `{required}`",
-                                f"give area `{name}` its `{required}:` list")
-        if "description" in keys:
-            self.scalar(keys["description"][1], f"{trail}.description", str)
-        paths = self.strings(keys["paths"][1], f"{trail}.paths")
-        for i, (item, pattern) in enumerate(paths):
-            _check_glob(self, item, f"{trail}.paths[{i}]", pattern)
-        owners = self.strings(keys["reviewers"][1], f"{trail}.reviewers")
-        for i, (item, owner) in enumerate(owners):
-            if owner not in reviewers:
-                close = difflib.get_close_matches(owner, list(reviewers), n=1)
-                hint = (f"did you mean `{close[0]}`?" if close
-                        else f"define it under `reviewers:` (known: {', '.join(reviewers)})")
-                raise self.fail(item, f"{trail}.reviewers[{i}]", f"unknown reviewer `{owner}`", hint)
-        patterns = tuple(p for _, p in paths)
-        spec = pathspec.GitIgnoreSpec.from_lines(patterns)   # each was checked above
-        content = signals.parse(self, keys["content"][1], f"{trail}.content") if "content" in keys else ()
-        return Area(name, patterns, tuple(dict.fromkeys(o for _, o in owners)), spec, content)
+    def area(self, name: str, node: yaml.Node) -> Area:
+        values = self.section(node, f"areas.{name}", AREA, f"give area `{name}` its `{{key}}:` list")
+        patterns = values["paths"]
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)   # each was checked as a glob
+        return Area(name, patterns, tuple(dict.fromkeys(values["reviewers"])), spec,
+                    values["content"])
 
     def reviewer(self, name: str, node: yaml.Node) -> Reviewer:
-        trail = f"reviewers.{name}"
-        keys = self.mapping(node, trail, ("title", "rules", "checks", "block_on", "review_tests"))
-        title = self.scalar(keys["title"][1], f"{trail}.title", str) if "title" in keys else name
-        rules = [r for _, r in self.strings(keys["rules"][1], f"{trail}.rules")] if "rules" in keys else []
-        checks = self.checks(keys["checks"][1], f"{trail}.checks") if "checks" in keys else []
-        block_on = "error"
-        if "block_on" in keys:
-            block_on = self.choice(keys["block_on"][1], f"{trail}.block_on", tuple(BLOCK_LEVELS))
-        tests = self.scalar(keys["review_tests"][1], f"{trail}.review_tests", bool) \
-            if "review_tests" in keys else False
-        return Reviewer(name, title, tuple(rules), tuple(checks), BLOCK_LEVELS[block_on], tests)
+        values = self.section(node, f"reviewers.{name}", REVIEWER, "")
+        title = name if values["title"] is None else values["title"]
+        return Reviewer(name, title, values["rules"], values["checks"],
+                        BLOCK_LEVELS[values["block_on"]], values["review_tests"])
 
     def checks(self, node: yaml.Node, trail: str) -> list[CheckSpec]:
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, trail, f"expected a list, got {_kind(node)}",
+            raise self.fail(node, trail, f"expected a list, got {kind_of(node)}",
                             "write a list of check ids, e.g. [unsafe-config]")
         out = []
         for i, item in enumerate(node.value):
@@ -328,79 +218,3 @@ class _Validator:
                 raise self.fail(id_node, sub, f"unknown check `{check_id}`", hint)
             out.append(CheckSpec(check_id, options))
         return out
-
-    def settings(self, node: yaml.Node) -> Settings:
-        keys = self.mapping(node, "settings", ("filter", "records", "max_file_size",
-                                                "semgrep_timeout", "semgrep", "baseline",
-                                                "on_unreviewable"))
-        values: dict[str, Any] = {}
-        if "filter" in keys:
-            values["filter"] = self.choice(keys["filter"][1], "settings.filter", FILTERS)
-        if "on_unreviewable" in keys:
-            values["on_unreviewable"] = self.choice(keys["on_unreviewable"][1],
-                                                    "settings.on_unreviewable", ON_UNREVIEWABLE)
-        for key in ("records", "semgrep", "baseline"):
-            if key in keys:
-                values[key] = _nonempty(self, keys[key][1], f"settings.{key}")
-        for key in ("records", "baseline"):
-            if key in keys:
-                _inside(self, keys[key][1], f"settings.{key}", values[key])
-        if "max_file_size" in keys:
-            values["max_file_size"] = _positive(self, keys["max_file_size"][1],
-                                                "settings.max_file_size", int)
-        if "semgrep_timeout" in keys:
-            values["semgrep_timeout"] = float(_positive(self, keys["semgrep_timeout"][1],
-                                                        "settings.semgrep_timeout", (int, float)))
-        return Settings(**values)
-
-
-def _positive(v: _Validator, node: yaml.Node, trail: str, kind: Any) -> Any:
-    value = v.scalar(node, trail, kind)
-    if not math.isfinite(value):   # .nan compares false with everything: test it first
-        raise v.fail(node, trail, f"must be a finite number, got {value}",
-                     "write a positive number")
-    if value <= 0:
-        raise v.fail(node, trail, f"must be greater than 0, got {value}", "write a positive number")
-    return value
-
-
-def _nonempty(v: _Validator, node: yaml.Node, trail: str) -> str:
-    value = str(v.scalar(node, trail, str))
-    if not value.strip() or "\0" in value:
-        raise v.fail(node, trail, "must be a non-empty name without NUL characters",
-                     "write a path or command name, or remove the key for the default")
-    return value
-
-
-def _inside(v: _Validator, node: yaml.Node, trail: str, value: str) -> None:
-    """gitmon writes (records) or reads (baseline) there: it must stay in the repository."""
-    if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() \
-            or ".." in PurePosixPath(value.replace("\\", "/")).parts:
-        raise v.fail(node, trail, f"`{value}` leads outside the repository",
-                     "write a path relative to the repository root, without `..`")
-
-
-def _check_glob(v: _Validator, node: yaml.Node, trail: str, pattern: str) -> None:
-    problem = globs.problem(pattern)
-    if problem is not None:
-        raise v.fail(node, trail, f"bad glob `{pattern}`: {problem}",
-                     "write a gitignore-style pattern such as `**/retry/**`")
-
-
-def _kind(node: yaml.Node | None) -> str:
-    if node is None:
-        return "nothing"
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    tag = node.tag.rsplit(":", 1)[-1]
-    return {"str": "a string", "int": "an integer", "float": "a number", "bool": "a boolean",
-            "null": "nothing"}.get(tag, tag) + f" ({node.value!r})" * (tag != "null")
-
-
-def _article(names: str) -> str:
-    words = {"str": "a string", "int": "an integer", "float": "a number",
-             "int or float": "a number", "bool": "a boolean"}
-    return words.get(names, names)
-

@@ -13,6 +13,7 @@ if TYPE_CHECKING:       # the hook's fast path writes records without loading th
     from collections.abc import Iterable
     from typing import Any
 
+    from gitmon.record import FileEntry, Record
     from gitmon.review import Review
 
 SCHEMA = "gitmon.record/1"
@@ -23,7 +24,7 @@ def new_id(started_at: str) -> str:
     return f"{stamp}-{os.urandom(4).hex()}"
 
 
-def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
+def build(review: Review, record_id: str | None = None) -> Record:
     change, routing = review.change, review.routing
     files = []
     for f in change.files:
@@ -42,7 +43,7 @@ def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
         for name, r in review.reviewers.items()
     }
     findings = [dict(f.to_json(), path=path_text(f.path)) for f in review.findings]
-    record: dict[str, Any] = _plain({
+    record: Record = _plain({
         "schema": SCHEMA,
         "id": record_id or new_id(review.started_at),
         "source": review.source,
@@ -66,9 +67,9 @@ def build(review: Review, record_id: str | None = None) -> dict[str, Any]:
 
 
 def file_entry(path: str, status: str, areas: list[str], old_path: str | None = None,
-               ) -> dict[str, Any]:
+               ) -> FileEntry:
     """A changed file as the record lists it; shared with the hook's fast path."""
-    entry: dict[str, Any] = {"path": path_text(path), "status": status, "areas": areas}
+    entry: FileEntry = {"path": path_text(path), "status": status, "areas": areas}
     if path_text(path) != path:
         entry["path_bytes"] = _b64(path)
     if old_path:
@@ -161,7 +162,7 @@ def save(base: Path, rel: str, text: str, mode: int = 0o600) -> Path:
     return path
 
 
-def write(base: Path, record: dict[str, Any]) -> Path:
+def write(base: Path, record: Record) -> Path:
     """Write the record, then its ledger line: both or neither (a failed append removes it)."""
     path = save(base, f"records/{record['id']}.json",
                 json.dumps(record, indent=2, ensure_ascii=False) + "\n")
@@ -178,7 +179,7 @@ def write(base: Path, record: dict[str, Any]) -> Path:
     return path
 
 
-def _ledger_line(record: dict[str, Any], base: Path, path: Path) -> str:
+def _ledger_line(record: Record, base: Path, path: Path) -> str:
     summary = {
         "id": record["id"], "source": record["source"], "kind": record["change"]["kind"],
         "head": record["change"]["head"], "base": record["change"]["base"],
@@ -192,13 +193,13 @@ def _ledger_line(record: dict[str, Any], base: Path, path: Path) -> str:
     return json.dumps(summary, ensure_ascii=False) + "\n"
 
 
-def read_record(base: Path, entry: dict[str, Any]) -> dict[str, Any] | None:
+def read_record(base: Path, entry: dict[str, Any]) -> Record | None:
     """The record a ledger line points to, or None when it is gone or does not parse."""
     try:
-        data = json.loads((base / str(entry.get("record"))).read_text(encoding="utf-8"))
+        record: Record = json.loads((base / str(entry.get("record"))).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    return record if isinstance(record, dict) and record.get("schema") == SCHEMA else None
 
 
 def read_ledger(base: Path) -> list[dict[str, Any]]:

@@ -7,23 +7,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gitmon import cache as cache_mod
 from gitmon import gitio, helm, unreviewed
 from gitmon.change import Change, FileChange
+from gitmon.daemon import client
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
 from gitmon.engines.scope import Scope
 from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code, redact_matches
-from gitmon.policy import Policy, Severity
+from gitmon.policy import Policy
 from gitmon.routing import Routing, route_and_read
 from gitmon.rulesets import Reader, RuleSet, languages_of, load_ruleset
+from gitmon.severity import Severity
 from gitmon.testcode import drop_test_findings
 from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
     from gitmon.hook.prelaunch import Prelaunch
+
+
+class EngineLink(Protocol):
+    """The daemon's answers (`gitmon.daemon`): the hook asks, the daemon's reviews remember."""
+
+    def ask(self, files: dict[str, tuple[str, str]]) -> dict[str, list[dict[str, Any]]]: ...
+
+    def remember(self, path: str, blob: str, rules: str,
+                 matches: list[dict[str, Any]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,8 @@ class Options:
     engine_off: str | None = None      # why semgrep must not run now (the daemon's open breaker)
     # the hook's early semgrep job, used only if it is exactly the one this review wants
     prelaunched: Prelaunch | None = field(default=None, compare=False)
+    # a running daemon's engine answers for content it reviewed (`gitmon.daemon.client`)
+    daemon: EngineLink | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -79,7 +92,7 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
         options.prelaunched.remember(set(routing.reviewer_files), ruleset)
     scan = _Scan(policy, routing, ruleset, contents,
                  cache_dir if options.use_cache else None, options.engine_off,
-                 options.prelaunched)
+                 options.prelaunched, options.daemon)
     builtin = _builtin(change, routing, policy, contents)     # while semgrep runs
     matches, failure, engine, engine_notes = scan.finish()
     notes.update({path: helm.NOTE for path in scan.templates})
@@ -111,26 +124,34 @@ class _Scan:
 
     def __init__(self, policy: Policy, routing: Routing, ruleset: RuleSet,
                  contents: dict[str, bytes], cache_dir: Path | None,
-                 engine_off: str | None = None, prelaunched: Prelaunch | None = None) -> None:
+                 engine_off: str | None = None, prelaunched: Prelaunch | None = None,
+                 daemon: EngineLink | None = None) -> None:
         self.cache = cache_mod.Cache(cache_dir)
         self.keys: dict[str, str] = {}
         self.matches: dict[str, list[semgrep.Match]] = {}
         self.todo: dict[str, bytes] = {}
         self.templates = {p for p, data in contents.items() if helm.is_template(p, data)}
+        self.daemon, self.asked = daemon, {   # (blob id: only the daemon needs it, rule digest)
+            p: (client.blob_id(data) if daemon else "", ruleset.digest(
+                frozenset(routing.reviewer_files) & routing.owners(p, policy)))
+            for p, data in contents.items()}
+        served = daemon.ask(self.asked) if daemon is not None and self.asked else {}
         for path, data in contents.items():
             if path in self.templates:     # the engine sees the tolerant reading, cached as such
                 data = helm.tolerant(data)
-            reviewers = frozenset(routing.reviewer_files) & routing.owners(path, policy)
-            self.keys[path] = cache_mod.key(path, data, ruleset.digest(reviewers))
-            hit = self.cache.get(self.keys[path])
+            self.keys[path] = cache_mod.key(path, data, self.asked[path][1])
+            hit = served.get(path)
+            hit = self.cache.get(self.keys[path]) if hit is None else hit
             if hit is not None:
                 self.matches[path] = [semgrep.Match(**m) for m in hit]
             else:
                 self.todo[path] = data
         rules = ruleset.for_languages(languages_of(list(self.todo)))
         self.languages = {lang for r in rules for lang in r.languages}
-        self.engine: dict[str, object] = {"cached": len(contents) - len(self.todo),
+        self.engine: dict[str, object] = {"cached": len(contents) - len(self.todo) - len(served),
                                           "scanned": 0, "rules": 0}
+        if served:
+            self.engine["daemon"] = len(served)
         self.failure: str | None = None
         self.job: semgrep.SemgrepJob | None = None
         if not self.todo or not rules or engine_off is not None:
@@ -156,7 +177,17 @@ class _Scan:
     def finish(self) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object],
                               dict[str, str]]:
         """Matches per file, why the engine failed, its figures, and the files it could
-        not fully scan (never cached: the next run tries them again)."""
+        not fully scan (never cached nor remembered: the next run tries them again)."""
+        matches, failure, engine, missed = self._finish()
+        if self.daemon is not None and failure is None:
+            for path, found in matches.items():
+                if path not in missed:
+                    blob, rules = self.asked[path]
+                    self.daemon.remember(path, blob, rules, [m.to_json() for m in found])
+        return matches, failure, engine, missed
+
+    def _finish(self) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object],
+                               dict[str, str]]:
         if self.job is None:
             return self.matches, self.failure, self.engine, {}
         run = self.job.wait()

@@ -1,5 +1,9 @@
 """Custom rule files are checked when the policy is loaded, not when semgrep first runs.
 
+`load_policy` is the policy as a review uses it: the file read by `gitmon.policy`, then
+the custom rule files it names checked here. The step sits above both `policy` and
+`rulesets`, so neither imports the other's caller (no import cycle through the policy).
+
 A broken rule used to surface as an engine failure: exit 3, every reviewer pending and no
 file named. Now the structure of each rule is checked as it is parsed (`rulesets`), and
 what only semgrep can see (a pattern that does not parse) by running semgrep on the file
@@ -21,14 +25,26 @@ from typing import Any
 
 import yaml
 
-from gitmon import __version__, yamlio
+from gitmon import __version__, gitio, yamlio
 from gitmon.engines.job import find_executable
-from gitmon.errors import PolicyError
-from gitmon.policy import Policy, is_builtin_pack
-from gitmon.rulesets import Reader, parse_rules, read_entry
+from gitmon.errors import GitError, PolicyError
+from gitmon.policy import Policy, is_builtin_pack, read_policy
+from gitmon.rulesets import Reader, disk_reader, parse_rules, read_entry
 
 CHECKER = 2       # bump when what counts as a rejection changes: old marks then lapse
 ARGS = ("--metrics=off", "--disable-version-check", "--json", "--quiet", "--no-git-ignore")
+
+
+def load_policy(root: Path, explicit: str | None = None) -> Policy:
+    """The policy file (`policy.read_policy`) with the custom rule files it names checked."""
+    policy = read_policy(root, explicit)
+    if any(not is_builtin_pack(e) for r in policy.reviewers.values() for e in r.rules):
+        try:
+            state: Path | None = gitio.git_dir(root)
+        except GitError:
+            state = None
+        check_custom_rules(policy, disk_reader(root), state)
+    return policy
 
 
 def check_custom_rules(policy: Policy, reader: Reader, state_dir: Path | None) -> None:

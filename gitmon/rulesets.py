@@ -73,7 +73,7 @@ def disk_reader(root: Path) -> Reader:
         path = root / entry
         if path.is_dir():
             return [(str(p.relative_to(root)), p.read_bytes()) for p in sorted(path.rglob("*"))
-                    if p.is_file() and _is_rule_file(p.name)]
+                    if p.is_file() and is_rule_file(p.name)]
         return [(entry, path.read_bytes())] if path.is_file() else []
     return read
 
@@ -86,7 +86,7 @@ def commit_reader(root: Path, rev: str) -> Reader:
             return [(entry, single)]
         out = []
         for path in gitio.list_tree(root, rev, entry):
-            if _is_rule_file(path):
+            if is_rule_file(path):
                 data = gitio.read_at(root, rev, path)
                 if data is not None:
                     out.append((path, data))
@@ -94,8 +94,9 @@ def commit_reader(root: Path, rev: str) -> Reader:
     return read
 
 
-def _is_rule_file(name: str) -> bool:
-    return name.endswith((".yaml", ".yml")) and ".test." not in name
+def is_rule_file(name: str) -> bool:
+    """A rule file of a rules folder; `x.test.yaml` is a YAML rule's test fixture."""
+    return name.endswith((".yaml", ".yml")) and not name.endswith((".test.yaml", ".test.yml"))
 
 
 def load_ruleset(policy: Policy, reader: Reader, reviewers: set[str] | None = None) -> RuleSet:

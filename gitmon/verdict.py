@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS
 from gitmon.findings import Finding
-from gitmon.policy import BLOCK_LEVELS, Policy, Reviewer, Settings, Severity
+from gitmon.policy import Policy, Reviewer, Settings
+from gitmon.policy_schema import BLOCK_LEVELS
+from gitmon.severity import Severity
 
 UNREVIEWED = "not fully reviewed:"   # a reason naming files it could not read (reports look)
 

@@ -220,8 +220,8 @@ def test_progress_bar_only_on_a_terminal(repo: GitRepo, tmp_path: Path) -> None:
 def test_unrouted_shortcut_writes_the_record_review_would(repo: GitRepo) -> None:
     from gitmon import records
     from gitmon.audit import history
-    from gitmon.policy import load_policy
     from gitmon.review import Options, review
+    from gitmon.rulecheck import load_policy
     from gitmon.rulesets import disk_reader
 
     repo.write("docs/a b.md", "x\n")
@@ -244,7 +244,7 @@ def test_unrouted_shortcut_writes_the_record_review_would(repo: GitRepo) -> None
 def test_history_stream_splits_odd_commits_even_byte_by_byte(repo: GitRepo) -> None:
     from gitmon import gitio
     from gitmon.audit import history
-    from gitmon.change import parse_diff
+    from gitmon.change import parse_diff, stream
 
     sha_like = "0123456789abcdef0123456789abcdef01234567"
     repo.write(sha_like, "named like a commit\n")
@@ -259,7 +259,7 @@ def test_history_stream_splits_odd_commits_even_byte_by_byte(repo: GitRepo) -> N
     lines = "".join(f"{c} {p}\n" if p else f"{c}\n" for c, p in pairs).encode()
     raw = gitio.run(repo.path, "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r",
                     "--root", "--always", *gitio.DIFF_FLAGS, stdin=lines)
-    one_byte = list(gitio._split_commits((raw[i:i + 1] for i in range(len(raw))), pairs))
+    one_byte = list(stream.split_commits((raw[i:i + 1] for i in range(len(raw))), pairs))
     assert one_byte == streamed and [s for s, _, _ in streamed] == [c for c, _ in pairs]
     files = [[(f.path, f.status, f.old_path, f.binary) for f in parse_diff(d)]
              for _, _, d in streamed]

@@ -79,6 +79,11 @@ def test_route_shows_content_matched_files_apart_with_their_signal(repo: GitRepo
     ("utils.go", 'ip := r.Header.Get("X-Forwarded-For")\n', "rate-limit", "forwarded-client-ip"),
     ("index.js", "var ip = req.headers['X-Forwarded-For'] || req.ip\n", "rate-limit",
      "forwarded-client-ip"),
+    # a tower Service implementation is service code (tower #139: tower-buffer/src/lib.rs)
+    ("tower-buffer/src/lib.rs", "impl<T, Request> Service<Request> for Buffer<T, Request>\nwhere\n",
+     "services", "rust-service"),
+    ("src/svc.rs", "impl<S> tower::Service<http::Request<Body>> for Auth<S> {\n", "services",
+     "rust-service"),
 ])
 def test_default_signals_claim_each_language(path: str, text: str, area: str, signal: str) -> None:
     policy = parse_policy(default_policy_text(), "default")
@@ -92,7 +97,8 @@ def test_near_misses_are_not_claimed() -> None:
     texts = {"a.py": "# we could import tenacity one day\nx = 'from backoff import x'\n",
              "b.go": 'import "github.com/cenkalti/backofffer"\n',
              "c.yaml": "kind: ConfigMap\nmetadata: {name: Deployment}\n",
-             "d.ts": "import retry from './retry-helpers';\n"}
+             "d.ts": "import retry from './retry-helpers';\n",
+             "e.rs": "use tower_service::Service;\nfn f<S: Service<Req>>(s: S) {}\n"}
     plan = route(policy, [FileChange(p, "A") for p in texts], {p: t.encode() for p, t in texts.items()})
     assert plan.file_areas == {}
 

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitmon.hook import fastpath, fastroute
-from gitmon.policy import default_policy_text, load_policy, parse_policy
+from gitmon.policy import default_policy_text, parse_policy
+from gitmon.rulecheck import load_policy
 
 HEAVY = ("click", "git", "jinja2", "watchdog", "gitmon.engines.semgrep", "gitmon.review",
          "gitmon.cli")

@@ -1,13 +1,22 @@
-"""Policy loading: the built-in default, `gitmon init`, and errors naming file, line and key."""
+"""Policy loading: the built-in default, `gitmon init`, errors naming file, line and key, and
+the schema those errors come from (`gitmon.policy_schema`)."""
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+from pathlib import Path
+
 import pytest
+import yaml
 from conftest import GitRepo
 
 from gitmon.errors import PolicyError
-from gitmon.policy import BUILTIN_ORIGIN, default_policy_text, parse_policy
+from gitmon.policy import BUILTIN_ORIGIN, Settings, default_policy_text, parse_policy, read_policy
+from gitmon.policy_schema import AREA, BLOCK_LEVELS, REVIEWER, SETTINGS, TOP, Check, defaults
+from gitmon.policy_walk import CHECKS
 from gitmon.routing import route_paths
+from gitmon.rulecheck import load_policy
 
 DEFAULT = parse_policy(default_policy_text(), BUILTIN_ORIGIN)
 
@@ -129,3 +138,66 @@ def test_custom_rule_folder_that_does_not_exist_is_a_policy_error(repo: GitRepo)
     result = repo.gitmon("check")
     assert result.code == 2
     assert "no rule file found at `ci/rules`" in result.err
+
+
+def test_every_settings_field_is_in_the_schema_and_back() -> None:
+    """A new setting is one `Key` in policy_schema.SETTINGS plus its typed field: both or neither."""
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    assert list(fields) == list(SETTINGS)
+    hints = typing.get_type_hints(Settings)
+    for name, key in SETTINGS.items():
+        assert fields[name].default is dataclasses.MISSING, f"{name}: its default is the table's"
+        allowed = typing.get_args(hints[name]) or (hints[name],)
+        assert isinstance(key.default, allowed), (name, key.default, hints[name])
+    assert parse_policy(MINIMAL, "gitmon.yml").settings == Settings(**defaults(SETTINGS))
+
+
+def test_every_check_the_schema_names_is_implemented() -> None:
+    named = {c for table in (TOP, AREA, REVIEWER, SETTINGS) for key in table.values()
+             for c in key.checks}
+    assert named <= set(CHECKS) == set(typing.get_args(Check))
+
+
+def test_unknown_key_hints_list_the_schemas_keys() -> None:
+    assert _error(MINIMAL + "settings:\n  zzzzzz: 1\n").endswith(
+        "hint: use one of: " + ", ".join(SETTINGS))
+    assert _error(MINIMAL + "    zzzzzz: 1\n").endswith("hint: use one of: " + ", ".join(REVIEWER))
+
+
+def test_semgrep_null_means_the_default_executable() -> None:
+    policy = parse_policy(MINIMAL + "settings:\n  semgrep: null\n", "gitmon.yml")
+    assert policy.settings.semgrep is None
+    assert "settings.records ==> expected a string, got nothing" in \
+        _error(MINIMAL + "settings:\n  records: null\n")
+
+
+def _readme_example() -> str:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The policy file"):]
+    return section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml"))]
+
+
+def test_the_readme_example_lists_every_key_of_the_schema_and_loads() -> None:
+    example = yaml.safe_load(_readme_example())
+    assert list(example) == list(TOP)
+    assert set(example["settings"]) == set(SETTINGS)
+    assert set(next(iter(example["reviewers"].values()))) == set(REVIEWER)
+    assert set(next(iter(example["areas"].values()))) <= set(AREA)
+    settings = yaml.safe_dump({"settings": example["settings"]})   # `semgrep: null` too
+    assert parse_policy(MINIMAL + settings, "README.md").settings == Settings(**defaults(SETTINGS))
+
+
+def test_rule_files_are_checked_by_the_review_loader_not_by_reading_the_policy(
+        repo: GitRepo) -> None:
+    repo.write("gitmon.yml", MINIMAL.replace("rules: [security]", "rules: [ci/rules]"))
+    assert read_policy(repo.path).reviewers["security"].rules == ("ci/rules",)
+    with pytest.raises(PolicyError, match="no rule file found at `ci/rules`"):
+        load_policy(repo.path)
+
+
+def test_policy_weakened_ranks_every_choice_the_schema_allows() -> None:
+    from gitmon.engines.builtin import policydiff
+
+    assert set(policydiff.FILTER_STRICTNESS) == set(SETTINGS["filter"].choices)
+    assert set(policydiff.UNREVIEWABLE_STRICTNESS) == set(SETTINGS["on_unreviewable"].choices)
+    assert set(policydiff.BLOCK_STRICTNESS) == set(BLOCK_LEVELS.values())

@@ -102,3 +102,39 @@ def test_a_records_folder_that_is_a_link_is_refused(repo: GitRepo, tmp_path: Pat
     assert result.code == 3
     assert "is a symbolic link" in result.err and "hint:" in result.err
     assert list(elsewhere.iterdir()) == []
+
+
+def _object_schemas() -> list[tuple[type, dict[str, Any]]]:
+    from gitmon import record as types
+
+    top = SCHEMA["properties"]
+    change = top["change"]
+    return [
+        (types.Record, SCHEMA), (types.Tool, top["tool"]), (types.ChangeEntry, change),
+        (types.FileEntry, change["properties"]["files"]["items"]),
+        (types.AreaEntry, top["areas"]["additionalProperties"]),
+        (types.ReviewerEntry, top["reviewers"]["additionalProperties"]),
+        (types.FindingEntry, top["findings"]["items"]),
+        (types.Degraded, top["degraded"]["oneOf"][1]),
+    ]
+
+
+def test_the_record_types_and_the_json_schema_name_the_same_keys() -> None:
+    """gitmon.record's TypedDicts are what mypy checks every reader against; the JSON
+    schema is what users validate against: a key added to one must be added to both."""
+    for typed, schema in _object_schemas():
+        required = set(typed.__required_keys__)             # type: ignore[attr-defined]
+        optional = set(typed.__optional_keys__) - {"record_path"}   # type: ignore[attr-defined]
+        assert required == set(schema.get("required", ())), typed.__name__
+        assert required | optional == set(schema["properties"]), typed.__name__
+
+
+def test_a_real_record_fills_every_key_the_schema_declares(repo: GitRepo) -> None:
+    repo.write("src/retry/client.py", TOKEN_LOG)
+    repo.git("add", "-A")
+    record = json.loads(repo.gitmon("check", "--staged", "--format", "json").out)
+    jsonschema.validate(record, SCHEMA, format_checker=jsonschema.FormatChecker())
+    finding = record["findings"][0]
+    assert set(finding) == set(SCHEMA["properties"]["findings"]["items"]["properties"]) - {
+        "suppression", "suppression_problem"}      # only a finding with a marker has them
+    assert set(record) >= set(SCHEMA["properties"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", re.M)
@@ -60,7 +60,6 @@ class Change:
     head: str | None
     commits: tuple[str, ...]
     files: tuple[FileChange, ...]
-    unrouted_paths: tuple[str, ...] = field(default=())
 
 
 def parse_diff(data: bytes) -> list[FileChange]:

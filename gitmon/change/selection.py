@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from gitmon.change import Change, sources
+
+
+class ChangeSource(Protocol):
+    """Anything that names a change: a command's selector, a pushed ref (`hook.prepush`)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    def change(self, root: Path) -> Change: ...
 
 
 @dataclass(frozen=True)

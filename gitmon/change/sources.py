@@ -31,6 +31,27 @@ def worktree(root: Path) -> Change:
     return Change("worktree", root, head, None, (), tuple(files) + tuple(extra))
 
 
+def worktree_paths(root: Path, paths: Iterable[str]) -> Change:
+    """The working tree's change limited to paths (the daemon's saves): git looks at those
+    paths only, not the whole tree. A path added to the index may be a rename whose source
+    was deleted elsewhere: then the index's deletions join the diff so that git pairs them,
+    as it does in the full diff (else the file counts whole: more is reviewed, never less)."""
+    head = gitio.head(root)
+    wanted = sorted(set(paths))
+    if not wanted:
+        return Change("worktree", root, head, None, (), ())
+    files = parse_diff(gitio.diff(root, head or gitio.EMPTY_TREE, paths=wanted))
+    if head and any(f.status == "A" for f in files):
+        sources = [p for p in gitio.staged_deletions(root) if p not in set(wanted)]
+        if sources:
+            paired = parse_diff(gitio.diff(root, head, paths=wanted + sources))
+            files = [f for f in paired if f.path in wanted]
+    known = {f.path for f in files}
+    extra = [FileChange(path=p, status="A", whole=True) for p in gitio.untracked(root, wanted)
+             if p not in known]
+    return Change("worktree", root, head, None, (), tuple(files) + tuple(extra))
+
+
 def commit(root: Path, rev: str) -> Change:
     """A commit against its first parent; a merge only with what it adds beyond every parent."""
     sha = gitio.resolve(root, rev)
@@ -57,11 +78,8 @@ def between(root: Path, base_rev: str, head_rev: str) -> Change:
     base, head = gitio.resolve(root, base_rev), gitio.resolve(root, head_rev)
     merge_base = gitio.merge_base(root, base, head)
     if merge_base is None:
-        hint = "the two revisions share no history"
-        if gitio.is_shallow(root):
-            hint = ("this is a shallow clone: fetch the history (`git fetch --unshallow`, or "
-                    "`fetch-depth: 0` in actions/checkout)")
-        raise UsageError(f"no merge-base between {base_rev} and {head_rev}", hint=hint)
+        raise UsageError(f"no merge-base between {base_rev} and {head_rev}",
+                         hint=gitio.shallow_hint(root, "the two revisions share no history"))
     files = parse_diff(gitio.diff(root, merge_base, head))
     commits = tuple(gitio.rev_list(root, "--reverse", f"{merge_base}..{head}"))
     return Change("range", root, merge_base, head, commits, tuple(files))

@@ -17,8 +17,6 @@ from gitmon import gitio
 from gitmon.errors import UsageError
 
 EVENT_VARIABLES = ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH")
-FIX_SHALLOW = ("fetch the full history: `fetch-depth: 0` in actions/checkout, "
-               "or `git fetch --unshallow` before gitmon runs")
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from gitmon import fsio, gitio, notes, records
+from gitmon import fsio, gitio
 from gitmon.audit import history
 from gitmon.audit.prefill import Prefill
 from gitmon.audit.summary import Summary
 from gitmon.change import Change
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
-from gitmon.policy import Policy, load_policy
-from gitmon.reports import renderer
-from gitmon.review import Options, load_baseline, review
+from gitmon.pipeline import Pipeline
+from gitmon.policy import Policy
+from gitmon.record import FindingEntry
+from gitmon.reports import sarif
+from gitmon.review import Options, load_baseline
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
 
@@ -48,7 +51,7 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
                          hint="commit first, or review the working tree with `gitmon check`")
     pairs = history.commits(root, spec, max_count)
     summary = Summary(spec=spec, shallow=gitio.is_shallow(root))
-    found: list[dict[str, Any]] = []
+    found: list[FindingEntry] = []
     started = time.perf_counter()
     with _progress(len(pairs)) as bar:
         audit(root=root, policy=policy, reader=disk_reader(root), pairs=pairs, summary=summary,
@@ -72,11 +75,10 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
 
 def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, str | None]],
           summary: Summary, options: Options, record: bool, bar: Progress,
-          found: list[dict[str, Any]] | None = None) -> None:
+          found: list[FindingEntry] | None = None) -> None:
     """Review every commit of pairs, window by window, into summary (and the records)."""
-    base = records.records_dir(root, policy.settings.records)
-    cache_dir = base / "cache"
-    prefill = Prefill(root, policy, reader, cache_dir, on_scan=bar.scanning)
+    flow = Pipeline(root, policy, reader=reader, write=record)
+    prefill = Prefill(root, policy, reader, flow.cache_dir, on_scan=bar.scanning)
     router = history.Router(policy)
     for window in history.windows(router, _counted(history.changes(root, pairs), bar)):
         warm = prefill.warm([(c, r) for c, r in window if r is not None])
@@ -87,18 +89,16 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
             if routing is None:
                 result = history.unrouted_review(change, policy, opts)
             else:
-                result = review(change, policy, reader, opts, cache_dir=cache_dir)
-            data = records.build(result)
-            path = records.write(base, data) if record else None
-            if path is not None and routing is not None:   # a note per routed commit only
-                notes.record_written(root, data)
-            summary.add(result, str(path.relative_to(root)) if path else None)
+                result = flow.review(change, opts)
+            # a note per routed commit only: an unrouted one has no verdict worth sharing
+            outcome = flow.record(result, note=routing is not None)
+            summary.add(result, str(outcome.path.relative_to(root)) if outcome.path else None)
             if found is not None:
                 found += [f.to_json() for f in result.findings if f.counts]
 
 
 def _output(name: str, texts: dict[str, str], summary: Summary,
-            found: list[dict[str, Any]]) -> str:
+            found: list[FindingEntry]) -> str:
     """--json-output: the summary; --markdown-output: it for a page; --sarif-output: every
     finding that counts, over every commit of the range."""
     if name == "json":
@@ -106,8 +106,8 @@ def _output(name: str, texts: dict[str, str], summary: Summary,
     if name == "markdown":
         return f"## gitmon audit `{summary.spec}`\n\n```text\n{texts['text']}```\n"
     blocked = "block" if summary.blocked else "pending" if summary.pending else "pass"
-    return renderer("sarif")({
-        "id": f"audit {summary.spec}", "source": "audit", "verdict": blocked,
+    return sarif.render({
+        "id": f"audit {summary.spec}", "source": "audit", "verdict": blocked, "reviewers": {},
         "findings": found,
         "degraded": {"reason": summary.degraded} if summary.degraded else None})
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gitmon import baseline, fsio, gitio, records
+from gitmon import baseline, fsio, gitio
 from gitmon.change import Change, FileChange
 from gitmon.errors import EXIT_BLOCK, EXIT_PASS, FatalError, UsageError
-from gitmon.policy import Policy, load_policy
-from gitmon.review import Options, review
+from gitmon.pipeline import Pipeline
+from gitmon.policy import Policy
+from gitmon.review import Options
 from gitmon.routing import route_paths
-from gitmon.rulesets import disk_reader
+from gitmon.rulecheck import load_policy
 
 
 def run(*, cwd: str = ".", policy_path: str | None = None, rev: str = "HEAD",
@@ -45,10 +46,8 @@ def current_entries(root: Path, policy: Policy, sha: str) -> list[baseline.Entry
     files = tuple(FileChange(path=path, status="A", new_blob=blob, new_mode=mode, whole=True)
                   for mode, blob, path in tree if path in routing.file_areas)
     change = Change("commit", root, None, sha, (sha,), files)
-    cache_dir = records.records_dir(root, policy.settings.records) / "cache"
-    result = review(change, policy, disk_reader(root),
-                    Options(source="baseline", filter="file", fail_on="never"),
-                    cache_dir=cache_dir)
+    result = Pipeline(root, policy, write=False).review(
+        change, Options(source="baseline", filter="file", fail_on="never"))
     if result.degraded:
         raise FatalError(f"the review could not finish, so no baseline was written: "
                          f"{result.degraded.strip().splitlines()[0]}",

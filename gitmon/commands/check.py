@@ -7,15 +7,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gitmon import fsio, gitio, notes, records
-from gitmon.change.selection import Selector
-from gitmon.policy import Policy, load_policy
+from gitmon import fsio, gitio
+from gitmon.change.selection import ChangeSource, Selector
+from gitmon.daemon import client
+from gitmon.pipeline import Pipeline
+from gitmon.policy import Policy
 from gitmon.reports import renderer
-from gitmon.review import Options, Review, load_baseline, review
+from gitmon.review import Options, Review, load_baseline
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
 if TYPE_CHECKING:
     from gitmon.hook.prelaunch import Prelaunch
+    from gitmon.record import Record
 
 
 def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
@@ -32,34 +36,40 @@ def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,
     return result.verdict.exit_code
 
 
-def execute(*, root: Path, policy: Policy, reader: Reader, selector: Selector,
+def execute(*, root: Path, policy: Policy, reader: Reader, selector: ChangeSource,
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
             prelaunched: Prelaunch | None = None, state: Path | None = None,
-            ) -> tuple[Review, dict[str, object]]:
-    """Review the selected change and write its record; shared by check, ci and the daemon.
+            ) -> tuple[Review, Record]:
+    """The selected change through the pipeline; shared by check, the hooks and ci.
 
     `baseline` replaces the baseline file on disk (ci reads it from the base commit);
     `prelaunched` is the hook's early semgrep job (see `gitmon.hook.prelaunch`); `state`
     replaces settings.records as the folder of records and cache (ci's $RUNNER_TEMP).
     """
-    change = selector.change(root)
-    base = state or records.records_dir(root, policy.settings.records)
+    flow = Pipeline(root, policy, reader=reader, state=state, write=record)
     if baseline is None:
         baseline = load_baseline(root, policy)
     options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
-                      baseline=baseline, prelaunched=prelaunched)
-    result = review(change, policy, reader, options, cache_dir=base / "cache")
-    data = records.build(result)
-    if record:
-        notes.mark_staged(root, selector.kind, data)
-        path = records.write(base, data)
-        data["record_path"] = str(path)
-        notes.record_written(root, data)
-    return result, data
+                      baseline=baseline, prelaunched=prelaunched,
+                      daemon=_daemon(root, policy, selector, use_cache))
+    outcome = flow.run(selector.change(root), options)
+    return outcome.review, outcome.record
 
 
-def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str],
+def _daemon(root: Path, policy: Policy, selector: ChangeSource,
+            use_cache: bool) -> client.Link | None:
+    """A running daemon may answer for staged content it already reviewed (as the cache
+    would: --no-cache asks it nothing)."""
+    if selector.kind != "staged" or not use_cache:
+        return None
+    git_dir = root / ".git"       # the usual layout: no git process to find it
+    if not git_dir.is_dir() or git_dir.is_symlink():
+        git_dir = gitio.git_dir(root)
+    return client.Link(str(git_dir), client.policy_digest(policy.text))
+
+
+def emit(data: Record, fmt: str, outputs: Mapping[str, str],
          root: Path | None = None) -> None:
     """Print the chosen format and write the --*-output files."""
     write_outputs(data, outputs, root or Path.cwd())
@@ -67,7 +77,7 @@ def emit(data: dict[str, object], fmt: str, outputs: Mapping[str, str],
     sys.stdout.flush()
 
 
-def write_outputs(data: dict[str, object], outputs: Mapping[str, str], root: Path) -> None:
+def write_outputs(data: Record, outputs: Mapping[str, str], root: Path) -> None:
     """Each format to its file, none through a link (see `fsio.write_output`)."""
     for name, target in outputs.items():
         fsio.write_output(target, renderer(name)(data), str(root))

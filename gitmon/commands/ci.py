@@ -7,21 +7,20 @@ nothing from the head is ever run. The head is only read as data (its blobs).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from gitmon import baseline as baseline_file
 from gitmon import counting, fsio, gitio
 from gitmon.change.selection import Selector
 from gitmon.ci import event as ci_event
-from gitmon.ci.event import FIX_SHALLOW, Skip, Target
+from gitmon.ci.event import Skip, Target
 from gitmon.commands.check import execute, write_outputs
 from gitmon.errors import FatalError, GitError, PolicyError, UsageError
 from gitmon.policy import BUILTIN_ORIGIN, POLICY_FILE, Policy, default_policy_text, parse_policy
+from gitmon.record import FindingEntry, Record
 from gitmon.reports import github, markdown, renderer
 from gitmon.rulesets import Reader, commit_reader
 
@@ -94,9 +93,9 @@ def _resolve(root: Path, rev: str, target: Target) -> str:
 def _missing(root: Path, message: str, target: Target) -> FatalError:
     """Exit 3 (with the fix) when history is missing; exit 2 for a mistyped --base/--head."""
     if gitio.is_shallow(root):
-        return GitError(f"{message} (this is a shallow clone)", hint=FIX_SHALLOW)
+        return GitError(f"{message} (this is a shallow clone)", hint=gitio.SHALLOW_HINT)
     if target.from_event:
-        return GitError(message, hint=FIX_SHALLOW)
+        return GitError(message, hint=gitio.SHALLOW_HINT)
     return UsageError(message, hint="check the revisions with `git log --oneline --all`")
 
 
@@ -139,14 +138,9 @@ def _baseline(root: Path, rev: str | None, policy: Policy) -> frozenset[str]:
     data = gitio.read_at(root, rev, name) if rev else None
     if data is None:
         return frozenset()
-    origin = Path(f"{name}@{(rev or '')[:12]}")
-    try:
-        doc = baseline_file.upgrade(json.loads(data), origin)
-    except ValueError as exc:
-        raise PolicyError(f"{origin}: the baseline file is not valid JSON: {exc}",
-                          hint="fix it on the base branch (`gitmon baseline` re-creates it)") from exc
-    return frozenset(e["fingerprint"] for e in doc["findings"]
-                     if isinstance(e, dict) and isinstance(e.get("fingerprint"), str))
+    entries = baseline_file.parse(data, Path(f"{name}@{(rev or '')[:12]}"),
+                                  hint="fix it on the base branch (`gitmon baseline` re-creates it)")
+    return frozenset(e.fingerprint for e in entries)
 
 
 def _workspace_prefix(root: Path, env: Mapping[str, str]) -> str:
@@ -162,7 +156,7 @@ def _workspace_prefix(root: Path, env: Mapping[str, str]) -> str:
     return "" if str(rel) == "." else f"{rel.as_posix()}/"
 
 
-def _report(data: dict[str, Any], fmt: str, files: dict[str, str], env: Mapping[str, str],
+def _report(data: Record, fmt: str, files: dict[str, str], env: Mapping[str, str],
             root: Path, prefix: str = "") -> None:
     write_outputs(data, files, root)
     notes = github.annotate(data, prefix)
@@ -180,7 +174,7 @@ def _report(data: dict[str, Any], fmt: str, files: dict[str, str], env: Mapping[
                    "record": shown["Record"], "sarif": shown["SARIF"]})
 
 
-def _summary(env: Mapping[str, str], data: dict[str, Any], cut: list[dict[str, Any]],
+def _summary(env: Mapping[str, str], data: Record, cut: list[FindingEntry],
              files: dict[str, str]) -> None:
     path = env.get("GITHUB_STEP_SUMMARY")
     if not path:

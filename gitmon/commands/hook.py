@@ -10,7 +10,7 @@ from gitmon.commands.check import emit, execute
 from gitmon.errors import EXIT_PASS
 from gitmon.hook import install as hookinstall
 from gitmon.hook import prepush
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import disk_reader
 
 

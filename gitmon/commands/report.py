@@ -11,7 +11,7 @@ from gitmon import board, fsio, gitio, records
 from gitmon.board import summary
 from gitmon.commands import status
 from gitmon.errors import UsageError
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 
 FORMATS = ("text", "markdown", "json", "html")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?")

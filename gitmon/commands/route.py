@@ -12,9 +12,9 @@ import click
 
 from gitmon import gitio
 from gitmon.change.selection import Selector
-from gitmon.policy import load_policy
 from gitmon.records import path_text
 from gitmon.routing import Routing, route_and_read
+from gitmon.rulecheck import load_policy
 
 
 def run(*, selector: Selector, cwd: str = ".", policy_path: str | None = None,

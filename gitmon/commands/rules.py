@@ -11,7 +11,8 @@ from gitmon import gitio
 from gitmon.engines.builtin import CHECKS
 from gitmon.engines.semgrep import find_executable
 from gitmon.errors import FatalError
-from gitmon.policy import BUILTIN_PACKS, load_policy
+from gitmon.policy import BUILTIN_PACKS
+from gitmon.rulecheck import load_policy
 from gitmon.rulesets import builtin_rules_dir, disk_reader, load_ruleset
 
 

@@ -9,12 +9,11 @@ from typing import Any
 import click
 
 from gitmon import gitio, notes, records
+from gitmon.daemon.heartbeat import STATE_FILE
 from gitmon.notes import sync as notes_sync
 from gitmon.notes import tie
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 from gitmon.tempfiles import pid_alive
-
-DAEMON_STATE = "daemon.json"
 
 
 def board(cwd: str = ".", policy_path: str | None = None,
@@ -41,7 +40,7 @@ def board(cwd: str = ".", policy_path: str | None = None,
                                    for src, n in by_source.items()}})
     state = None
     with contextlib.suppress(OSError, ValueError):
-        state = json.loads((base / DAEMON_STATE).read_text())
+        state = json.loads((base / STATE_FILE).read_text())
     if isinstance(state, dict):
         state["running"] = state.get("state") != "stopped" and _alive(state.get("pid"))
     return {

@@ -9,7 +9,7 @@ import click
 
 from gitmon import gitio, records
 from gitmon.errors import UsageError
-from gitmon.policy import load_policy
+from gitmon.rulecheck import load_policy
 
 
 def run(*, cwd: str = ".", policy_path: str | None = None, debounce: float = 0.5,
@@ -34,11 +34,11 @@ def _once(root: Path, policy_path: str | None, notify: str | None) -> int:
     from gitmon.daemon import notify as notify_mod
     from gitmon.daemon.breaker import Breaker
     from gitmon.daemon.loop import Loop
-    from gitmon.daemon.runner import WriteGuard
+    from gitmon.pipeline import WriteGuard
 
     loop = Loop(root, policy_path, Breaker(), WriteGuard(), notify_mod.Notifier(notify), None)
     outcome = loop.initial()
-    data = outcome.data
+    data = outcome.record
     click.echo(f"gitmon watch --once: {str(data['verdict']).upper()} - working tree, "
                f"{len(data['findings'])} finding(s), {data.get('record_path')}")
     return outcome.review.verdict.exit_code

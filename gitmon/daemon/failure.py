@@ -9,15 +9,15 @@ re-reviews a HEAD that has no record) see it, and the daemon moves on.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from gitmon import __version__, gitio, records
 from gitmon.change.selection import Selector
+from gitmon.record import Record
 from gitmon.review import now
 
 
 def build(root: Path, selector: Selector, reason: str, started_at: str,
-          policy_origin: str) -> dict[str, Any]:
+          policy_origin: str) -> Record:
     """A schema-valid record of no files, no reviewers and a pending verdict."""
     base, head = _revs(root, selector)
     return {

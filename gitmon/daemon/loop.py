@@ -4,7 +4,9 @@ HEAD moved: on the same branch, a new commit (or an amend) gets a commit record,
 fast-forward (`git pull`) a range record, a reset or rebase none of its own; a checkout
 (HEAD names another branch) none either. Then the working tree is reviewed: its base
 changed. Work-tree events get a working-tree review only when a
-changed path falls in a watched area (or the policy or a .gitignore changed).
+changed path falls in a watched area (or the policy or a .gitignore changed); a batch of
+saves is reviewed as the change of those paths only (git looks at nothing else), a batch
+that lost events or moved a folder as the whole working tree's change.
 
 A review that fails (the policy does not load, git fails, a gitmon bug) is recorded as
 failed (`failure.py`) and never retried: HEAD is marked seen before its review runs, so
@@ -22,17 +24,20 @@ from pathlib import Path
 
 from gitmon import gitio, records
 from gitmon.change.selection import Selector
-from gitmon.daemon import failure, notify
+from gitmon.daemon import client, failure, notify
+from gitmon.daemon.answers import Answers
 from gitmon.daemon.breaker import Breaker
 from gitmon.daemon.debounce import Batch, Coalescer
 from gitmon.daemon.heartbeat import Heartbeat
 from gitmon.daemon.policy_state import PolicyState
-from gitmon.daemon.runner import Outcome, WriteGuard, run_review
+from gitmon.daemon.runner import run_review
 from gitmon.errors import FatalError
+from gitmon.pipeline import Outcome, WriteGuard
 from gitmon.policy import POLICY_FILE, Policy
 from gitmon.review import now
 
 INDEX_LOCK_PATIENCE = 30.0   # a lock older than this is a crashed git's: review anyway
+SAVES_LIMIT = 200            # more saved paths in one batch: one diff of the whole tree
 
 
 class Stopped(Exception):
@@ -58,10 +63,15 @@ class Loop:
         self.last_head = gitio.head(root)
         self.last_ref = gitio.head_ref(root)
         self.current: str | None = None     # what is being reviewed, for the heartbeat
+        self.answers = Answers(self._policy_digest)
 
     @property
     def policy(self) -> Policy:
         return self.policies.policy
+
+    def _policy_digest(self) -> str | None:
+        """What the hook's policy must be for this daemon's answers; None while broken."""
+        return None if self.policies.error else client.policy_digest(self.policy.text)
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -120,8 +130,10 @@ class Loop:
                     "working tree")
             else:                        # the branch moved under HEAD: commit, pull, reset
                 self._head_moved(old, head)
-        if moved or self._relevant(batch):
+        if moved:
             self.attempt(Selector("worktree"), "working tree")
+        elif self._relevant(batch):
+            self.attempt(Selector("worktree"), "working tree", self._saved(batch))
 
     def _head_moved(self, old: str | None, new: str) -> None:
         parent = gitio.first_parent(self.root, new)
@@ -132,6 +144,16 @@ class Loop:
             self.attempt(Selector("range", f"{old}..{new}"), f"{old[:7]}..{new[:7]}")
         else:
             say(f"HEAD moved to {new[:10]} (reset or rebase): reviewing the working tree")
+
+    @staticmethod
+    def _saved(batch: Batch) -> frozenset[str] | None:
+        """The paths to review when a batch is only saves; None: the whole working tree
+        (events were lost, a folder moved, the policy or an ignore file changed)."""
+        if batch.broad or batch.rescan or len(batch.paths) > SAVES_LIMIT:
+            return None
+        if any(p == POLICY_FILE or p.rsplit("/", 1)[-1] == ".gitignore" for p in batch.paths):
+            return None
+        return batch.paths
 
     def _relevant(self, batch: Batch) -> bool:
         if batch.broad or batch.rescan:
@@ -145,13 +167,14 @@ class Loop:
 
     # --- reviewing --------------------------------------------------------------------------
 
-    def attempt(self, selector: Selector, label: str) -> None:
+    def attempt(self, selector: Selector, label: str,
+                paths: frozenset[str] | None = None) -> None:
         """review(), or else a record saying why it could not be done (never a retry)."""
         started = now()
         try:
             if self.policies.error is not None:
                 raise self.policies.error
-            self.review(selector, label)
+            self.review(selector, label, paths)
         except Stopped:
             raise
         except FatalError as exc:
@@ -163,24 +186,26 @@ class Loop:
         finally:
             self.current = None
 
-    def review(self, selector: Selector, label: str) -> Outcome:
+    def review(self, selector: Selector, label: str,
+               paths: frozenset[str] | None = None) -> Outcome:
         if self.guard.abandoned:
             raise Stopped
         self.current = label
         started = time.perf_counter()
         if self.heartbeat:
             self.heartbeat.beat()
-        outcome = run_review(self.root, self.policy, selector, self.breaker, self.guard)
+        outcome = run_review(self.root, self.policy, selector, self.breaker, self.guard, paths,
+                             self.answers)
         self.current = None
         if not outcome.written:
             return outcome   # shutting down: say nothing more
-        for line in notify.lines(outcome.data, label):
-            self.notifier.send(line, outcome.data)
+        for line in notify.lines(outcome.record, label):
+            self.notifier.send(line, outcome.record)
         if outcome.review.degraded:
             say(f"{label}: degraded: {outcome.review.degraded}")
         if self.heartbeat:
-            last = {"at": outcome.data["finished_at"], "kind": selector.kind,
-                    "verdict": outcome.data["verdict"], "record": outcome.data["record_path"],
+            last = {"at": outcome.record["finished_at"], "kind": selector.kind,
+                    "verdict": outcome.record["verdict"], "record": outcome.record["record_path"],
                     "seconds": round(time.perf_counter() - started, 3)}
             self.heartbeat.update(last_review=last, last_verdict=last["verdict"],
                                   last_review_at=last["at"],
@@ -213,7 +238,7 @@ class Loop:
             except (OSError, FatalError) as exc:
                 say(f"could not record the failure: {exc}")
                 return
-        first = str(data["degraded"]["reason"]).splitlines()[0]
+        first = (failure.printable(message).splitlines() or ["(no reason given)"])[0]
         self.notifier.send(f"review failed: {first}  [{label}]", data)
         if self.heartbeat:     # `gitmon status` shows the last review: this one, pending
             self.heartbeat.update(last_review={

@@ -11,15 +11,15 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from typing import Any
 
 from gitmon import counting
+from gitmon.record import FindingEntry, Record, ReviewerEntry
 
 MARKS = {"passed": "✓", "failed": "✗", "pending": "…", "skipped": "-"}
 NOTIFY_TIMEOUT = 10.0
 
 
-def lines(data: dict[str, Any], label: str) -> list[str]:
+def lines(data: Record, label: str) -> list[str]:
     """A line per reviewer that had files to review in this record."""
     out = []
     for name, rev in data["reviewers"].items():
@@ -32,11 +32,11 @@ def lines(data: dict[str, Any], label: str) -> list[str]:
     return out
 
 
-def _area_of(data: dict[str, Any], reviewer: str) -> str:
+def _area_of(data: Record, reviewer: str) -> str:
     return str(next((a for a, v in data["areas"].items() if reviewer in v["reviewers"]), "-"))
 
 
-def _detail(rev: dict[str, Any], findings: list[dict[str, Any]]) -> str:
+def _detail(rev: ReviewerEntry, findings: list[FindingEntry]) -> str:
     if rev["status"] == "pending":
         return f"pending: {rev.get('reason') or 'degraded'}"
     if not findings:
@@ -55,7 +55,7 @@ class Notifier:
     def __init__(self, command: str | None) -> None:
         self.argv = shlex.split(command) if command else None
 
-    def send(self, text: str, data: dict[str, Any]) -> None:
+    def send(self, text: str, data: Record) -> None:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
         if self.argv:

@@ -12,14 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gitmon.errors import FatalError
-from gitmon.policy import (
-    BUILTIN_ORIGIN,
-    POLICY_FILE,
-    Policy,
-    default_policy_text,
-    load_policy,
-    parse_policy,
-)
+from gitmon.policy import BUILTIN_ORIGIN, POLICY_FILE, Policy, default_policy_text, parse_policy
+from gitmon.rulecheck import load_policy
 
 WAITING = "(reviews are recorded as failed until the policy loads)"
 

@@ -1,65 +1,38 @@
-"""One daemon review: change -> review -> record, behind the engine breaker and git retries.
+"""One daemon review: the pipeline behind the engine breaker and git retries.
 
-This is `check.execute` with two daemon needs added: the breaker may switch the engine
-off (`Options.engine_off`), and the record is written under a guard that shutdown takes,
+The daemon's two needs are the pipeline's options: the breaker may switch the engine off
+(`Options.engine_off`), and records are written under a `WriteGuard` that shutdown takes,
 so SIGTERM either lets a record be written whole or stops it before it starts.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from gitmon import notes, records
+from gitmon.change import Change, sources
 from gitmon.change.selection import Selector
+from gitmon.daemon.answers import Answers
 from gitmon.daemon.backoff import retry_git
 from gitmon.daemon.breaker import Breaker
+from gitmon.pipeline import Outcome, Pipeline, WriteGuard
 from gitmon.policy import Policy
-from gitmon.review import Options, Review, load_baseline, review
-from gitmon.rulesets import disk_reader
-
-
-@dataclass
-class WriteGuard:
-    """Shutdown takes the lock and sets abandoned: no record starts after that."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    abandoned: bool = False
-
-    def abandon(self) -> None:
-        with self.lock:
-            self.abandoned = True
-
-
-@dataclass(frozen=True)
-class Outcome:
-    review: Review
-    data: dict[str, Any]
-    written: bool
+from gitmon.review import Options, Review, load_baseline
 
 
 def run_review(root: Path, policy: Policy, selector: Selector, breaker: Breaker,
-               guard: WriteGuard) -> Outcome:
+               guard: WriteGuard, paths: frozenset[str] | None = None,
+               answers: Answers | None = None) -> Outcome:
+    """paths: the working tree's change of those paths only (a batch of saves); answers:
+    where the engine's matches go for the hook to ask (`answers.py`)."""
     engine_off = breaker.engine_off()
     options = Options(source="daemon", engine_off=engine_off,
-                      baseline=load_baseline(root, policy))
-    base = records.records_dir(root, policy.settings.records)
-
-    def attempt() -> Review:
-        change = selector.change(root)
-        return review(change, policy, disk_reader(root), options, cache_dir=base / "cache")
-
-    result = retry_git(attempt)
+                      baseline=load_baseline(root, policy), daemon=answers)
+    flow = Pipeline(root, policy, guard=guard)
+    def change() -> Change:
+        return selector.change(root) if paths is None else sources.worktree_paths(root, paths)
+    result = retry_git(lambda: flow.review(change(), options))
     _judge_engine(result, breaker, engine_off)
-    data = records.build(result)
-    with guard.lock:
-        if guard.abandoned:
-            return Outcome(result, data, written=False)
-        data["record_path"] = str(records.write(base, data))
-        notes.record_written(root, data)
-    return Outcome(result, data, written=True)
+    return flow.record(result)
 
 
 def _judge_engine(result: Review, breaker: Breaker, engine_off: str | None) -> None:

@@ -20,13 +20,14 @@ from typing import Any
 
 from gitmon import gitio, records
 from gitmon.daemon import notify
+from gitmon.daemon.answers import Server
 from gitmon.daemon.breaker import Breaker
 from gitmon.daemon.debounce import Coalescer
 from gitmon.daemon.heartbeat import HEARTBEAT, STATE_FILE, Heartbeat
 from gitmon.daemon.ignore import IgnoreRules
 from gitmon.daemon.lock import LOCK_FILE, DaemonLock
 from gitmon.daemon.loop import Loop, say
-from gitmon.daemon.runner import WriteGuard
+from gitmon.pipeline import WriteGuard
 from gitmon.review import now
 
 GRACE = 3.0
@@ -55,6 +56,7 @@ class Service:
         self.heartbeat = Heartbeat(self.base / STATE_FILE, cfg.root, self._details)
         self.loop.heartbeat = self.heartbeat
         self.watcher: Any = None
+        self.server: Server | None = None
 
     def run(self) -> int:
         lock = DaemonLock(self.base / LOCK_FILE)
@@ -71,6 +73,8 @@ class Service:
         self.watcher = _make_watcher(self.cfg.root, self.loop.policy.settings.records,
                                      self.coalescer.touch, say)
         self.watcher.start()
+        self.server = Server(str(self.loop.git_dir), self.loop.answers, say)
+        self.server.start()
         worker = threading.Thread(target=self._work, name="gitmon-review", daemon=True)
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, self._on_signal)
@@ -101,6 +105,8 @@ class Service:
             _kill_children()
             say(f"abandoned the review of the {self.loop.current or 'change'} to stop")
         self.watcher.stop()
+        if self.server is not None:
+            self.server.stop()
         self.heartbeat.update(state="stopped", stopped_at=now())
         say("stopped")
 
@@ -116,6 +122,8 @@ class Service:
                 "reviewing": self.loop.current,
                 "watches": self.watcher.count if self.watcher else 0,
                 "watch_limit_hit": bool(self.watcher and self.watcher.limit_hit),
+                "hook_socket": bool(self.server and self.server.listening),
+                "hook_served": self.loop.answers.served,
                 "breaker_detail": self.breaker.snapshot(), "queue_detail": pending}
 
 

@@ -17,6 +17,7 @@ import os
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
     from gitmon.hook.fastroute import Table
+    from gitmon.record import Record
 
 _ALLOWED_FLAGS = {"--staged", "--no-record", "--no-cache"}
 _ALLOWED_VALUES = {"--source", "--fail-on", "--filter", "--policy"}
@@ -123,7 +124,7 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
     started = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     titles = table["reviewers"]
     assert isinstance(titles, dict)
-    record = {
+    record: Record = {
         "schema": records.SCHEMA, "id": records.new_id(started), "source": source,
         "started_at": started, "finished_at": started,
         "tool": {"name": "gitmon", "version": __version__},
@@ -133,7 +134,7 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
         "reviewers": {name: {"status": "skipped", "files": [], "findings": 0,
                              "reason": "no routed files", "title": title}
                       for name, title in titles.items()},
-        "findings": [], "unrouted": len(names), "policy": table["origin"], "filter_dropped": 0,
+        "findings": [], "unrouted": len(names), "policy": str(table["origin"]), "filter_dropped": 0,
         "tests_dropped": 0,
         "engine": {"cached": 0, "scanned": 0, "rules": 0}, "degraded": None, "verdict": "pass",
     }

@@ -150,10 +150,10 @@ def load(git_dir: str, root: str, explicit: str | None, origin: str, text: str) 
 def build(root: str, explicit: str | None, origin: str, text: str) -> dict[str, Any]:
     from pathlib import Path
 
-    from gitmon.policy import BUILTIN_PACKS, load_policy
+    from gitmon.policy import BUILTIN_PACKS, read_policy
 
     # rule files are validated by the review a routed commit starts, not on the idle path
-    policy = load_policy(Path(root), explicit, check_rules=False)
+    policy = read_policy(Path(root), explicit)
     areas = {name: [[p.regex.pattern, p.include, literal_of(str(p.pattern))]
                     for p in area.spec.patterns
                     if p.include is not None and p.regex is not None]

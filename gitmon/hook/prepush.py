@@ -14,17 +14,17 @@ from pathlib import Path
 
 from gitmon import gitio
 from gitmon.change import Change, parse_diff, sources
-from gitmon.change.selection import Selector
 from gitmon.errors import UsageError
 
 
 @dataclass(frozen=True)
-class Pushed(Selector):
-    """One pushed ref as a selector for `check.execute`; base None = from the empty tree."""
+class Pushed:
+    """One pushed ref, the change it publishes; base None = from the empty tree."""
 
-    ref: str = ""
-    base: str | None = None
-    head: str = ""
+    ref: str
+    base: str | None
+    head: str
+    kind: str = "range"
 
     def change(self, root: Path) -> Change:
         if self.base is not None:
@@ -54,13 +54,13 @@ def pushed(root: Path, remote: str, stdin: str) -> list[Pushed]:
 
 def _one(root: Path, remote: str, ref: str, local: str, remote_sha: str) -> Pushed | None:
     if remote_sha != gitio.NULL_SHA and gitio.has_commit(root, remote_sha):
-        return Pushed("range", ref=ref, base=remote_sha, head=local)
+        return Pushed(ref=ref, base=remote_sha, head=local)
     default = gitio.symbolic_ref(root, f"refs/remotes/{remote}/HEAD")
     if default is not None:
         base = gitio.merge_base(root, default, local)
         if base is not None:
-            return None if base == local else Pushed("range", ref=ref, base=base, head=local)
+            return None if base == local else Pushed(ref=ref, base=base, head=local)
     new = gitio.not_on_remotes(root, local)
     if not new:
         return None   # every commit is already on a remote: nothing new is published
-    return Pushed("range", ref=ref, base=gitio.first_parent(root, new[0]), head=local)
+    return Pushed(ref=ref, base=gitio.first_parent(root, new[0]), head=local)

@@ -17,6 +17,7 @@ from typing import Any
 
 from gitmon import counting, gitio
 from gitmon.errors import GitError
+from gitmon.record import Record
 
 REF = "refs/notes/gitmon"
 NOTES = ("notes", f"--ref={REF}")
@@ -24,7 +25,7 @@ VERSION = 1
 STRATEGY = "cat_sort_uniq"
 
 
-def line(record: dict[str, Any], commit: str, tied: bool = False) -> dict[str, Any]:
+def line(record: Record, commit: str, tied: bool = False) -> dict[str, Any]:
     """The note line of a record about `commit` (tied: a review of the index it became)."""
     counted: dict[tuple[str, str, str, str, str], int] = {}
     for f in counting.counted(record):
@@ -43,8 +44,6 @@ def line(record: dict[str, Any], commit: str, tied: bool = False) -> dict[str, A
                       "fingerprint": k[4], "count": n} for k, n in sorted(counted.items())],
         "suppressed": tally["suppressed"], "baselined": tally["baselined"],
     }
-    if record.get("rules_digest"):
-        out["rules_digest"] = record["rules_digest"]
     return out
 
 
@@ -83,12 +82,13 @@ def add(root: Path, commit: str, entries: list[dict[str, Any]]) -> None:
     gitio.run(root, *NOTES, "add", "-f", "-F", "-", commit, stdin=text.encode())
 
 
-def record_written(root: Path, record: dict[str, Any]) -> None:
+def record_written(root: Path, record: Record) -> None:
     """After a record is written: a review of commits notes its head commit."""
-    change = record.get("change", {})
-    if change.get("kind") not in ("commit", "range") or not change.get("head"):
+    change = record["change"]
+    head = change["head"]
+    if change["kind"] not in ("commit", "range") or not head:
         return
-    safely(lambda: add(root, change["head"], [line(record, change["head"])]))
+    safely(lambda: add(root, head, [line(record, head)]))
 
 
 def safely(action: Any) -> bool:
@@ -108,7 +108,7 @@ def index_tree(root: Path) -> str | None:
     return out or None
 
 
-def mark_staged(root: Path, kind: str, record: dict[str, Any]) -> None:
+def mark_staged(root: Path, kind: str, record: Record) -> None:
     """A review of the index keeps the index's tree: the commit it becomes has that tree.
 
     A review that routed nothing keeps none, like the hook's fast path (their records are

@@ -10,15 +10,18 @@ routed nothing, and routing depends on paths only, so it ties when the paths are
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitmon import gitio, notes, records
+
+if TYPE_CHECKING:
+    from gitmon.record import Record
 
 LOOK_BACK = 20   # staged records on HEAD's parent worth opening, newest first
 
 
 def staged_for_head(root: Path, base: Path, ledger: list[dict[str, Any]],
-                    head: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+                    head: str) -> tuple[dict[str, Any], Record] | None:
     """(ledger entry, record) of the newest review of the index that became head."""
     parent = gitio.first_parent(root, head)
     found = [e for e in reversed(ledger) if e.get("kind") == "staged" and e.get("base") == parent]

@@ -1,12 +1,15 @@
-"""Renderers: a record (dict, SPEC §5) in, text out. Registered once in RENDERERS."""
+"""Renderers: a record (`gitmon.record.Record`, SPEC §5) in, text out.
+
+Each format's module is named once, in `_MODULES`, and imported only when used."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
 
-Renderer = Callable[[dict[str, Any]], str]
+from gitmon.record import FindingEntry, Record
+
+Renderer = Callable[[Record], str]
 
 
 _MODULES = {"text": "text", "json": "jsonfmt", "markdown": "markdown", "sarif": "sarif",
@@ -23,7 +26,7 @@ def renderer(name: str) -> Renderer:
 FORMATS = tuple(_MODULES)
 
 
-def marker_note(finding: dict[str, Any]) -> str:
+def marker_note(finding: FindingEntry) -> str:
     """Why a suppression marker on the finding was not applied, or "" (every format says it)."""
     problem = finding.get("suppression_problem")
     if not problem or finding.get("suppressed"):

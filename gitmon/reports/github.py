@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
 from gitmon import counting
+from gitmon.record import FindingEntry, Record
 from gitmon.redact import redact
 from gitmon.reports import marker_note
 
@@ -39,10 +39,10 @@ def command(name: str, message: str, **props: str | int) -> str:
 @dataclass(frozen=True)
 class Annotations:
     lines: list[str]
-    cut: list[dict[str, Any]] = field(default_factory=list)   # findings with no annotation
+    cut: list[FindingEntry] = field(default_factory=list)   # findings with no annotation
 
 
-def annotate(record: dict[str, Any], prefix: str = "") -> Annotations:
+def annotate(record: Record, prefix: str = "") -> Annotations:
     """The workflow commands for a record, within GitHub's per-step limits.
 
     prefix: the repository's folder within GITHUB_WORKSPACE ("" when it is the workspace).
@@ -72,8 +72,8 @@ def annotate(record: dict[str, Any], prefix: str = "") -> Annotations:
     return Annotations(lines, cut)
 
 
-def _pick(findings: list[dict[str, Any]], budget: dict[str, int],
-          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _pick(findings: list[FindingEntry], budget: dict[str, int],
+          ) -> tuple[list[FindingEntry], list[FindingEntry]]:
     used: dict[str, int] = {}
     picked, cut = [], []
     for f in findings:
@@ -86,11 +86,11 @@ def _pick(findings: list[dict[str, Any]], budget: dict[str, int],
     return picked, cut
 
 
-def _used(picked: list[dict[str, Any]], name: str) -> int:
+def _used(picked: list[FindingEntry], name: str) -> int:
     return sum(1 for f in picked if _COMMAND.get(f["severity"], "warning") == name)
 
 
-def _finding(f: dict[str, Any], prefix: str = "") -> str:
+def _finding(f: FindingEntry, prefix: str = "") -> str:
     props: dict[str, str | int] = {"file": prefix + f["path"]}
     if f["line"] >= 1:
         props.update(line=f["line"], endLine=max(f["end_line"], f["line"]))
@@ -114,7 +114,7 @@ def output(name: str, value: str) -> str:
     return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
 
 
-def render(record: dict[str, Any]) -> str:
+def render(record: Record) -> str:
     """`--format github`: the annotations, then the verdict."""
     lines = annotate(record).lines
     lines.append(f"gitmon: {record['verdict']}")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+
+from gitmon.record import Record
 
 
-def render(record: dict[str, Any]) -> str:
+def render(record: Record) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"

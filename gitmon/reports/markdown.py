@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import jinja2
 
 from gitmon import counting
+from gitmon.record import FindingEntry, Record
 from gitmon.reports import marker_note
 
 _ENV = jinja2.Environment(
@@ -29,7 +28,7 @@ _ENV.filters["counted"] = counting.counted
 _ENV.filters["state"] = counting.state
 
 
-def render(record: dict[str, Any], limit: int | None = None, cut_note: str = "") -> str:
+def render(record: Record, limit: int | None = None, cut_note: str = "") -> str:
     """The Markdown report; with a limit, only the first `limit` findings are listed."""
     findings = record["findings"]
     shown = findings if limit is None else findings[:limit]
@@ -42,7 +41,7 @@ def render(record: dict[str, Any], limit: int | None = None, cut_note: str = "")
 SUMMARY_CAP = 1024 * 1024      # GitHub's limit for one step's job summary, in bytes
 
 
-def summary(record: dict[str, Any], not_annotated: list[dict[str, Any]],
+def summary(record: Record, not_annotated: list[FindingEntry],
             files: dict[str, str], budget: int = SUMMARY_CAP) -> str:
     """The CI job summary: the report, the findings without annotation, within budget bytes."""
     limit = len(record["findings"])

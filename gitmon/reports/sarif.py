@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from gitmon import __version__, counting
+from gitmon.record import FindingEntry, Findings
 from gitmon.redact import redact
 from gitmon.reports import marker_note
 
@@ -24,7 +25,7 @@ MAX_TAGS = 10
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def build(record: dict[str, Any]) -> dict[str, Any]:
+def build(record: Findings) -> dict[str, Any]:
     findings, rules = _within_limits(record["findings"])
     index = {rule_id: i for i, rule_id in enumerate(rules)}
     results = [_result(f, index[f["rule"]]) for f in findings]
@@ -62,11 +63,11 @@ def build(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _within_limits(all_findings: list[dict[str, Any]],
-                   ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+def _within_limits(all_findings: list[FindingEntry],
+                   ) -> tuple[list[FindingEntry], dict[str, dict[str, Any]]]:
     """The findings (most severe first, as the record sorts them) and rules that fit."""
     rules: dict[str, dict[str, Any]] = {}
-    findings: list[dict[str, Any]] = []
+    findings: list[FindingEntry] = []
     for f in all_findings:
         if len(findings) == MAX_RESULTS:
             break
@@ -78,7 +79,7 @@ def _within_limits(all_findings: list[dict[str, Any]],
     return findings, rules
 
 
-def _rule(f: dict[str, Any]) -> dict[str, Any]:
+def _rule(f: FindingEntry) -> dict[str, Any]:
     message = redact(f["message"])
     first = message.split(". ")[0].strip().rstrip(".")
     return {
@@ -92,14 +93,14 @@ def _rule(f: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _tags(f: dict[str, Any]) -> list[str]:
+def _tags(f: FindingEntry) -> list[str]:
     tags = ["gitmon", f["reviewer"]]
     if f.get("area"):
         tags.append(f"area:{f['area']}")
     return list(dict.fromkeys(tags))[:MAX_TAGS]
 
 
-def _result(f: dict[str, Any], rule_index: int) -> dict[str, Any]:
+def _result(f: FindingEntry, rule_index: int) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": max(f["line"], 1),
                               "endLine": max(f["end_line"], f["line"], 1)}
     if f.get("column", 0) >= 1:
@@ -132,7 +133,7 @@ def _result(f: dict[str, Any], rule_index: int) -> dict[str, Any]:
     return result
 
 
-def render(record: dict[str, Any]) -> str:
+def render(record: Findings) -> str:
     # ASCII-only JSON: a path that is not valid UTF-8 (surrogate-escaped) still serialises.
     return json.dumps(build(record), indent=2) + "\n"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from gitmon import counting
+from gitmon.record import FindingEntry, Record
 from gitmon.reports import marker_note
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "block": "1;31", "pass": "1;32",
@@ -22,7 +22,7 @@ def paint(text: str, key: str, colour: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if colour and code else text
 
 
-def render(record: dict[str, Any], colour: bool | None = None) -> str:
+def render(record: Record, colour: bool | None = None) -> str:
     colour = use_colour() if colour is None else colour
     if record.get("source") in HOOK_SOURCES:
         return render_compact(record, colour)
@@ -38,9 +38,8 @@ def render(record: dict[str, Any], colour: bool | None = None) -> str:
     for name, r in record["reviewers"].items():
         if r["status"] != "skipped":
             lines.append(f"  {name}: {paint(r['status'], r['status'], colour)} - {r['reason']}")
-    notes = [f for f in record["change"]["files"] if f.get("note") and f["areas"]]
-    for f in notes:
-        lines.append(f"  note: {f['path']}: {f['note']}")
+    lines += [f"  note: {entry['path']}: {entry['note']}" for entry in record["change"]["files"]
+              if "note" in entry and entry["areas"]]
     routed = sum(1 for f in record["change"]["files"] if f["areas"])
     verdict = record["verdict"]
     summary = (f"gitmon: {paint(verdict.upper(), verdict, colour)} - {routed} routed file(s), "
@@ -58,7 +57,7 @@ def render(record: dict[str, Any], colour: bool | None = None) -> str:
 HOOK_SOURCES = ("pre-commit", "pre-push")
 
 
-def render_compact(record: dict[str, Any], colour: bool) -> str:
+def render_compact(record: Record, colour: bool) -> str:
     """What a git hook prints: findings that count, the verdict, how to fix or bypass."""
     lines = [f"{f['path']}:{f['line']}: {paint(f['severity'], f['severity'], colour)} "
              f"[{f['reviewer']}] {f['rule']}: {_first_sentence(f['message'])}{_note(f)}"
@@ -76,11 +75,11 @@ def render_compact(record: dict[str, Any], colour: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _count(record: dict[str, Any]) -> int:
+def _count(record: Record) -> int:
     return len(counting.counted(record))
 
 
-def _note(f: dict[str, Any]) -> str:
+def _note(f: FindingEntry) -> str:
     note = marker_note(f)
     return f" ({note})" if note else ""
 

@@ -132,3 +132,31 @@ func GetTrustedIP(r *http.Request, trustForwardHeader bool) net.IP {
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
 	return net.ParseIP(host)
 }
+
+// goiabada #87: the limiter type's methods key on a client-IP helper of the same file
+type RateLimiterMiddleware struct{ dcrLimiter *Limiter }
+
+func (m *RateLimiterMiddleware) LimitDCR(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if m.dcrLimiter.RespondOnLimit(w, r, getClientIPFromRequest(r)) {
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func getClientIPFromRequest(r *http.Request) string {
+	// ruleid: security-rate-limit-spoofable-key-go
+	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+		return strings.TrimSpace(strings.Split(xff, ",")[0])
+	}
+	return r.RemoteAddr
+}
+
+func trustedClientIPFromRequest(r *http.Request) string {
+	if trustProxyHeaders {
+		// ok: security-rate-limit-spoofable-key-go
+		return r.Header.Get("X-Real-IP")
+	}
+	return r.RemoteAddr
+}

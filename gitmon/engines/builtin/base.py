@@ -8,8 +8,9 @@ from typing import Any, Protocol
 
 from gitmon.change import Change
 from gitmon.findings import Finding, fingerprint, matched_code
-from gitmon.policy import Policy, Severity
+from gitmon.policy import Policy
 from gitmon.routing import Routing
+from gitmon.severity import Severity
 
 
 @dataclass(frozen=True)

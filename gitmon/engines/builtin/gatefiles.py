@@ -10,7 +10,7 @@ import yaml
 
 from gitmon import baseline
 from gitmon.errors import PolicyError
-from gitmon.policy import Severity
+from gitmon.severity import Severity
 
 
 def key_lines(text: str) -> dict[tuple[str, ...], int]:

@@ -13,7 +13,7 @@ import re
 from gitmon.change import FileChange
 from gitmon.engines.builtin.base import CheckContext
 from gitmon.findings import Finding
-from gitmon.policy import Severity
+from gitmon.severity import Severity
 from gitmon.signals import extension
 from gitmon.testcode import is_test_path, test_ranges
 

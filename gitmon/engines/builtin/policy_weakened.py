@@ -17,15 +17,9 @@ from gitmon.engines.builtin.gatefiles import fingerprints, key_lines, line_of, r
 from gitmon.engines.builtin.policydiff import weakenings
 from gitmon.errors import PolicyError
 from gitmon.findings import Finding
-from gitmon.policy import (
-    BUILTIN_PACKS,
-    POLICY_FILE,
-    Policy,
-    Reviewer,
-    Severity,
-    default_policy_text,
-    parse_policy,
-)
+from gitmon.policy import BUILTIN_PACKS, POLICY_FILE, Policy, Reviewer, default_policy_text, parse_policy
+from gitmon.rulesets import is_rule_file
+from gitmon.severity import Severity
 
 
 class PolicyWeakened:
@@ -108,7 +102,7 @@ class PolicyWeakened:
         roots = _rule_roots(reviewers)
         out: list[Finding] = []
         for path, change in changes.items():
-            if not _is_rule_file(path) or not any(_under(path, r) for r in roots):
+            if not is_rule_file(path) or not any(_under(path, r) for r in roots):
                 continue
             if change.deleted:
                 out.append(ctx.finding(self.id, Severity.ERROR, path, 1,
@@ -156,9 +150,6 @@ def _rule_roots(reviewers: Iterable[Reviewer]) -> set[str]:
 def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
-
-def _is_rule_file(path: str) -> bool:
-    return path.endswith((".yaml", ".yml")) and not path.endswith((".test.yaml", ".test.yml"))
 
 
 CHECK = PolicyWeakened()

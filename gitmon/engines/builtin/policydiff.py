@@ -15,7 +15,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitmon.policy import Area, Policy, Reviewer, Severity
+from gitmon.policy import Area, Policy, Reviewer
+from gitmon.severity import Severity
 
 BLOCK_STRICTNESS = {None: 0, Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 FILTER_STRICTNESS = {"added": 0, "hunk": 1, "file": 2}

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from gitmon.engines.builtin.confignodes import Setting
-from gitmon.policy import Severity
+from gitmon.severity import Severity
 
 BREAKER, RETRY, RATE = "circuit breaker", "retry", "rate limit"
 _CONTEXT = {
