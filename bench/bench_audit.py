@@ -11,9 +11,13 @@ and repeated:
 and, on a second history of M commits none of which touches a watched area, the audit of
 all M against the audit of 1 and `git log --oneline`: the marginal cost per unrouted commit.
 It reports medians, ratios against git-log and how many semgrep processes a cold audit starts.
+With --real it instead audits real histories cloned from /work/.mirror (`audit_real.py`):
+`gitmon audit` against `git log -p` + one bare semgrep run over the routed blobs.
 
     python bench/bench_audit.py [--commits 300] [--unrouted-commits 3000] [--runs 5]
                                 [--out bench/results/audit.json]
+    python bench/bench_audit.py --real [--runs 3] [--max-count 40] [--histories a,b,c]
+                                [--out bench/results/audit_real.json]
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import audit_real
 
 from gitmon.engines.semgrep import find_executable
 
@@ -121,8 +127,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--unrouted-commits", type=int, default=3000,
                         help="size of the second, all-unrouted history (the marginal cost)")
-    parser.add_argument("--out", default="bench/results/audit.json")
+    parser.add_argument("--out", default=None)
+    parser.add_argument("--real", action="store_true",
+                        help="audit real histories against git log -p + one semgrep run")
+    parser.add_argument("--histories", default=",".join(audit_real.HISTORIES))
+    parser.add_argument("--max-count", type=int, default=40,
+                        help="with --real: audit the newest N commits of each history")
     args = parser.parse_args()
+    if args.real:
+        return real(args)
+    args.out = args.out or "bench/results/audit.json"
     with tempfile.TemporaryDirectory(prefix="gitmon-bench-audit-") as tmp:
         root = Path(tmp, "repo")
         build(root, args.commits)
@@ -142,6 +156,17 @@ def main() -> int:
     print(json.dumps(report, indent=2))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+def real(args: argparse.Namespace) -> int:
+    results = audit_real.run(args.histories.split(","), args.runs, args.max_count)
+    report = {"goal": "audit <= 2x (git log -p + one semgrep run)", "histories": results,
+              "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    print(json.dumps(report, indent=2))
+    out = Path(args.out or "bench/results/audit_real.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
 

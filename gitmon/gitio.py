@@ -252,18 +252,21 @@ def history(root: Path, spec: str, max_count: int | None = None) -> list[tuple[s
     return pairs
 
 
-def commit_diffs(root: Path, pairs: Sequence[tuple[str, str | None]],
-                 ) -> Iterator[tuple[str, str | None, bytes]]:
+def commit_diffs(root: Path, pairs: Sequence[tuple[str, str | None]], patch: bool = True,
+                 paths: Sequence[str] = ()) -> Iterator[tuple[str, str | None, bytes]]:
     """Stream each commit's diff against its first parent from ONE `git diff-tree --stdin`.
 
     Yields (commit, first parent, raw+patch bytes in `diff` format) in the order given,
-    one per pair, an empty diff included; parse each with `change.parse_diff`.
+    one per pair, an empty diff included; parse each with `change.parse_diff`. Without
+    patch only the raw entries come (git reads no blob but a rename's); paths limits the
+    diff to those exact paths.
     """
     if not pairs:
         return
     lines = "".join(f"{c} {p}\n" if p else f"{c}\n" for c, p in pairs).encode()
-    args = ["git", "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root",
-            "--always", *DIFF_FLAGS]
+    flags = DIFF_FLAGS if patch else tuple(f for f in DIFF_FLAGS if f not in ("-p", "-U0"))
+    args = ["git", "--literal-pathspecs", "-c", "core.quotePath=false", "diff-tree", "--stdin",
+            "-r", "--root", "--always", *flags, *(("--", *paths) if paths else ())]
     import tempfile  # here, not at the top: the hook's fast path imports gitio
 
     from gitmon.change.stream import split_commits

@@ -15,6 +15,7 @@ from gitmon.change import Change, FileChange
 from gitmon.daemon import client
 from gitmon.engines import semgrep
 from gitmon.engines.builtin import CHECKS, CheckContext
+from gitmon.engines.scope import Scope
 from gitmon.findings import Finding, apply_suppressions, fingerprint, matched_code, redact_matches
 from gitmon.policy import Policy
 from gitmon.routing import Routing, route_and_read
@@ -187,6 +188,7 @@ class _Scan:
                 self.failure = engine_off
             return
         self.started = time.perf_counter()
+        self.scope = Scope(rules)     # each rule's `paths:`, on the real path
         self.engine.update(scanned=len(self.todo), rules=len(rules))
         executable = semgrep.find_executable(policy.settings.semgrep)
         config = ruleset.config_text(rules)
@@ -224,7 +226,8 @@ class _Scan:
                     and set(languages_of([path])) & self.languages:
                 # semgrep's own limits (size, minified files, ignore files) skip silently
                 run.notes[path] = "engine skipped it: semgrep did not scan this file"
-            found = redact_matches(run.matches.get(path, []), self.todo[path])
+            found = redact_matches(self.scope.keep(path, run.matches.get(path, [])),
+                                   self.todo[path])
             self.matches[path] = found
             if path not in run.notes:
                 self.cache.put(self.keys[path], [m.to_json() for m in found])

@@ -52,5 +52,8 @@ def for_languages(rules: Iterable[RuleT], languages: set[str] | frozenset[str],
 
 
 def config_text(rules: Iterable[RuleLike]) -> str:
-    """The semgrep config of these rules. JSON is YAML, and far quicker to write than YAML."""
-    return json.dumps({"rules": [dict(r.body, id=r.id) for r in rules]}, default=str)
+    """The rules as semgrep gets them: without `paths:`, which gitmon applies itself to the
+    real path (`engines.scope`: the temp tree's path may not be it). JSON is YAML, and far
+    quicker to write than YAML."""
+    return json.dumps({"rules": [{**{k: v for k, v in r.body.items() if k != "paths"},
+                                  "id": r.id} for r in rules]}, default=str)

@@ -10,6 +10,7 @@ commits at once.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from gitmon import gitio, records
@@ -33,16 +34,27 @@ def changes(root: Path, pairs: Sequence[tuple[str, str | None]]) -> Iterator[Cha
     """One `commit` Change per pair, in order: the root against the empty tree, a merge
     with only what it adds beyond every parent (as `check --commit`: `sources.own_lines`).
 
-    A merge's diffs against its other parents come from the same diff-tree process.
+    Only the files' names, modes and blob ids: no blob is read (a vendored file that is
+    missing from a partial clone cannot stop the audit). `windows` adds the changed lines
+    of the routed files, the only blobs an audit reads.
     """
+    return _stream(root, pairs, patch=False)
+
+
+def _stream(root: Path, pairs: Sequence[tuple[str, str | None]], patch: bool,
+            paths: Sequence[str] = ()) -> Iterator[Change]:
+    # A merge's diffs against its other parents come from the same diff-tree process.
     others = gitio.merge_parents(root, [sha for sha, _ in pairs])
     fed = [(sha, p) for sha, parent in pairs for p in (parent, *others.get(sha, ()))]
-    stream = gitio.commit_diffs(root, fed)
+    stream = gitio.commit_diffs(root, fed, patch, paths)
     for sha, parent, data in stream:
         files = parse_diff(data)
         for _ in others.get(sha, ()):
             files = own_lines(files, parse_diff(next(stream)[2]))
         yield Change("commit", root, parent, sha, (sha,), tuple(files))
+
+
+Routed = tuple[Change, Routing | None]
 
 
 class Router:
@@ -80,18 +92,46 @@ class Router:
                 batch = []
         yield from self._route_batch(batch)
 
+    def with_lines(self, window: list[Routed]) -> list[Routed]:
+        """The window with each routed file's diff read, limited to the routed paths."""
+        routed = [c for c, r in window if r is not None]
+        if not routed:
+            return window
+        paths = sorted({p for c, r in window if r is not None for f in c.files
+                        if f.path in r.file_areas for p in (f.path, f.old_path) if p})
+        pairs = [(c.head or "", c.base) for c in routed]
+        lined = {c.head: c for c in _stream(routed[0].root, pairs, True, paths)}
+        return [(c, r) if r is None else self._patched(c, r, lined[c.head]) for c, r in window]
+
+    def _patched(self, change: Change, routing: Routing, lined: Change) -> Routed:
+        """change with its routed files as lined has them. A merge's file that it only took
+        from a parent has no line of its own there: it drops out, and the merge is routed
+        again without it (as `check --commit` routes it)."""
+        by_path = {f.path: f for f in lined.files}
+        files = tuple(by_path.get(f.path, f) for f in change.files
+                      if f.path in by_path or f.path not in routing.file_areas)
+        patched = replace(change, files=files)
+        if len(files) == len(change.files):
+            return patched, routing
+        return patched, self.route(patched, signal_blobs(self.policy, change.root, [patched]))
+
     def _route_batch(self, batch: list[Change]) -> Iterator[tuple[Change, Routing | None]]:
         blobs = signal_blobs(self.policy, batch[0].root, batch) if batch else {}
         for change in batch:
             yield change, self.route(change, blobs)
 
 
-Routed = tuple[Change, Routing | None]
-
 
 def windows(router: Router, stream: Iterator[Change], max_files: int = WINDOW_FILES,
             max_commits: int = WINDOW_COMMITS) -> Iterator[list[Routed]]:
-    """Group consecutive changes so each group holds about max_files routed files."""
+    """Group consecutive changes so each group holds about max_files routed files; the
+    routed files of a group get their changed lines from one more diff-tree process."""
+    for window in _groups(router, stream, max_files, max_commits):
+        yield router.with_lines(window)
+
+
+def _groups(router: Router, stream: Iterator[Change], max_files: int,
+            max_commits: int) -> Iterator[list[Routed]]:
     window: list[Routed] = []
     files = 0
     for change, routing in router.route_all(stream):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from gitmon import cache as cache_mod
 from gitmon import gitio
 from gitmon.change import Change, FileChange
 from gitmon.engines import semgrep
+from gitmon.engines.scope import Scope
 from gitmon.findings import redact_matches
 from gitmon.policy import Policy
 from gitmon.routing import Routing
@@ -46,8 +47,10 @@ class Warmup:
 
 
 class Prefill:
-    def __init__(self, root: Path, policy: Policy, reader: Reader, cache_dir: Path) -> None:
+    def __init__(self, root: Path, policy: Policy, reader: Reader, cache_dir: Path,
+                 on_scan: Callable[[int], None] | None = None) -> None:
         self.root, self.policy, self.reader = root, policy, reader
+        self.on_scan = on_scan      # told the number of files before each engine run
         self.cache = cache_mod.Cache(cache_dir)
         self._rulesets: dict[frozenset[str], RuleSet] = {}
 
@@ -65,7 +68,9 @@ class Prefill:
         full = self.ruleset(everyone) if result.targets else RuleSet(())
         known = {(r.id, _digest(r.body)) for r in full.rules}
         todo = [t for t in result.targets.values() if t.rules <= known]
-        for batch in _batches(todo, any("paths" in r.body for r in full.rules)):
+        for batch in _batches(todo):
+            if self.on_scan is not None:
+                self.on_scan(len(batch))
             result.runs += 1
             failure = self._scan(full, batch, blobs)
             result.scanned += len(batch)
@@ -113,12 +118,13 @@ class Prefill:
                                   self.policy.settings.semgrep_timeout)
         if run.failure:
             return run.failure
+        scope = Scope(rules)      # each rule's `paths:`, on the real path, not the scan name
         for name, target in batch.items():
             if name in run.notes or (run.scanned is not None and name not in run.scanned):
                 continue   # as review._scan: an engine problem on a file is not cached
             ids = {rule_id for rule_id, _ in target.rules}
-            found = [m.to_json() for m in redact_matches(run.matches.get(name, []), contents[name])
-                     if m.rule in ids]
+            mine = [m for m in scope.keep(target.path, run.matches.get(name, [])) if m.rule in ids]
+            found = [m.to_json() for m in redact_matches(mine, contents[name])]
             for key in target.keys:
                 self.cache.put(key, found)
         return None
@@ -134,12 +140,10 @@ def _digest(body: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _batches(targets: list[Target], path_rules: bool) -> list[dict[str, Target]]:
-    """Scan names for targets: the n-th version of a path goes to layer n.
-
-    Layers share one run under `_gitmon_v<n>/` prefixes, unless a rule filters on `paths:`
-    (a prefix could change what it matches): then each layer runs at the real paths.
-    """
+def _batches(targets: list[Target]) -> list[dict[str, Target]]:
+    """Scan names for targets: the n-th version of a path goes to layer n, under a
+    `_gitmon_v<n>/` prefix, and all layers share one run (rules' `paths:` are applied to
+    the real path afterwards, so a prefix cannot change what they match)."""
     layers: list[dict[str, Target]] = []
     for target in sorted(targets, key=lambda t: (t.path, t.blob)):
         depth = next(i for i in range(len(layers) + 1)
@@ -147,14 +151,6 @@ def _batches(targets: list[Target], path_rules: bool) -> list[dict[str, Target]]
         if depth == len(layers):
             layers.append({})
         layers[depth][target.path] = target
-    if path_rules:
-        groups = layers
-    else:
-        merged = {(f"_gitmon_v{i}/{p}" if i else p): t for i, layer in enumerate(layers)
-                  for p, t in layer.items()}
-        groups = [merged]
-    out = []
-    for group in groups:
-        items = list(group.items())
-        out += [dict(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
-    return out
+    items = [((f"_gitmon_v{i}/{p}" if i else p), t) for i, layer in enumerate(layers)
+             for p, t in layer.items()]
+    return [dict(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]

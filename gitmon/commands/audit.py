@@ -14,12 +14,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from gitmon import fsio, gitio
 from gitmon.audit import history
 from gitmon.audit.prefill import Prefill
 from gitmon.audit.summary import Summary
+from gitmon.change import Change
 from gitmon.ci.shard import Shard
 from gitmon.errors import EXIT_BLOCK, EXIT_FAILURE, EXIT_PASS, UsageError
 from gitmon.pipeline import Pipeline
@@ -33,6 +34,8 @@ from gitmon.rulesets import Reader, disk_reader
 
 class Progress(Protocol):
     def update(self, n_steps: int) -> None: ...
+
+    def scanning(self, files: int) -> None: ...
 
 
 def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
@@ -61,6 +64,10 @@ def run(*, spec: str = "HEAD", cwd: str = ".", policy_path: str | None = None,
                               baseline=load_baseline(root, policy)),
               record=record, bar=bar, found=found)
     summary.seconds = round(time.perf_counter() - started, 3)
+    if not sys.stderr.isatty():    # a log or CI gets the pace once, at the end
+        rate = len(pairs) / summary.seconds if summary.seconds else 0
+        sys.stderr.write(f"gitmon: audited {len(pairs)} commits in {summary.seconds:.1f} s "
+                         f"({rate:.0f} commits/s)\n")
     doc = summary.to_json()
     if shard is not None:   # what `gitmon merge` needs to fold the shards exactly
         doc["shard"] = {"index": shard.index, "total": shard.total, "range_commits": in_range,
@@ -80,9 +87,9 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
           found: list[FindingEntry] | None = None) -> None:
     """Review every commit of pairs, window by window, into summary (and the records)."""
     flow = Pipeline(root, policy, reader=reader, write=record)
-    prefill = Prefill(root, policy, reader, flow.cache_dir)
+    prefill = Prefill(root, policy, reader, flow.cache_dir, on_scan=bar.scanning)
     router = history.Router(policy)
-    for window in history.windows(router, history.changes(root, pairs)):
+    for window in history.windows(router, _counted(history.changes(root, pairs), bar)):
         warm = prefill.warm([(c, r) for c, r in window if r is not None])
         summary.engine(warm.runs, warm.scanned)
         # A failed batch run is not retried per commit: those commits degrade to pending.
@@ -97,7 +104,6 @@ def audit(*, root: Path, policy: Policy, reader: Reader, pairs: list[tuple[str, 
             summary.add(result, str(outcome.path.relative_to(root)) if outcome.path else None)
             if found is not None:
                 found += [f.to_json() for f in result.findings if f.counts]
-            bar.update(1)
 
 
 def output_text(name: str, texts: dict[str, str], summary: Summary,
@@ -115,9 +121,34 @@ def output_text(name: str, texts: dict[str, str], summary: Summary,
         "degraded": {"reason": summary.degraded} if summary.degraded else None})
 
 
+def _counted(stream: Iterator[Change], bar: Progress) -> Iterator[Change]:
+    """The bar moves per commit as history streams in (reviews from the cache are quick)."""
+    for change in stream:
+        yield change
+        bar.update(1)
+
+
 class _NoBar:
     def update(self, n_steps: int) -> None:
         return None
+
+    def scanning(self, files: int) -> None:
+        return None
+
+
+class _Bar:
+    """click's bar, whose label says how many files the engine is scanning meanwhile."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+
+    def update(self, n_steps: int) -> None:
+        self.bar.label = "auditing"
+        self.bar.update(n_steps)
+
+    def scanning(self, files: int) -> None:
+        self.bar.label = f"scanning {files} file(s)"
+        self.bar.render_progress()
 
 
 @contextmanager
@@ -130,4 +161,4 @@ def _progress(total: int) -> Iterator[Progress]:
 
     with click.progressbar(length=total, label="auditing", file=sys.stderr,
                            show_pos=True) as bar:
-        yield bar
+        yield _Bar(bar)

@@ -36,6 +36,11 @@ class HasId(Protocol):
     def id(self) -> str: ...
 
 
+class HasBody(HasId, Protocol):
+    @property
+    def body(self) -> Mapping[str, Any]: ...
+
+
 def find_executable(configured: str | None) -> str | None:
     """GITMON_SEMGREP, then settings.semgrep, then the semgrep installed beside gitmon, then PATH."""
     name = os.environ.get("GITMON_SEMGREP") or configured
