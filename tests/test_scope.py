@@ -54,8 +54,8 @@ def test_scope_reads_paths_as_semgrep_does() -> None:
 
 
 def test_config_sent_to_semgrep_has_no_paths_and_rules_without_scope_keep_all() -> None:
-    from gitmon.engines.job import config_text
     from gitmon.engines.output import Match
+    from gitmon.rulekey import config_text
 
     scoped, plain = rule("scoped", {"exclude": ["tests/"]}), rule("plain", None)
     plain = Rule("plain", plain.reviewers, plain.languages,
