@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GitRepo
+from test_audit import POLICY as AUDIT_POLICY
 
 from gitmon.engines import semgrep
 from gitmon.engines.scope import Scope
@@ -77,19 +78,7 @@ def test_a_malformed_paths_is_a_policy_error_with_a_hint(paths: object) -> None:
     assert caught.value.hint
 
 
-POLICY = """\
-version: 1
-areas:
-  retry:
-    paths: ["**/retry/**"]
-    reviewers: [security]
-reviewers:
-  security:
-    title: Security Manager
-    rules: [checks/scoped.yaml]
-    checks: []
-    block_on: error
-"""
+POLICY = AUDIT_POLICY.replace("checks/secret.yaml", "checks/scoped.yaml")   # one rule file
 SCOPED = """\
 rules:
   - id: token-in-source
