@@ -1,4 +1,4 @@
-"""The status record's shape (SPEC §5, `gitmon/schemas/record-1.schema.json`) as types.
+"""The status record's shape (`gitmon/schemas/record-1.schema.json`) as types.
 
 `records.build` returns a `Record`; every renderer, CI's outputs, the ledger, notes and
 notify take one, so mypy holds each key they read to the schema. `tests/test_records.py`

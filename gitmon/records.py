@@ -1,4 +1,6 @@
-"""Status records (SPEC §5): one JSON document per run, written atomically, plus the ledger."""
+"""Status records: one JSON document per run, written atomically, plus the ledger.
+
+The shape is `gitmon.record.Record` (`gitmon/schemas/record-1.schema.json`)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 `gitmon audit` reviews every commit of a range against its first parent (a merge: only
 what it adds beyond all its parents). The commits come from one `git rev-list`, their
-diffs from one `git diff-tree --stdin` (SPEC §7: never a process per commit), and they
+diffs from one `git diff-tree --stdin` (never a process per commit), and they
 are handed out in windows so that one semgrep run can cover the routed files of many
 commits at once.
 """

@@ -3,7 +3,7 @@
 `review()` scans one change with one semgrep process. Over a history that would be one
 process per commit, so `gitmon audit` first scans the routed files of a whole window of
 commits here — unique (path, blob) pairs, in one run — and stores each result under the
-exact key `review._scan` looks up. Reviewing each commit afterwards starts no semgrep.
+exact key `review._Scan` looks up. Reviewing each commit afterwards starts no semgrep.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Target:
 
     path: str
     blob: str
-    keys: frozenset[str]                   # cache keys, as review._scan computes them
+    keys: frozenset[str]                   # cache keys, as review._Scan computes them
     rules: frozenset[tuple[str, str]]      # (rule id, body digest) its reviewers run
 
 
@@ -121,7 +121,7 @@ class Prefill:
         scope = Scope(rules)      # each rule's `paths:`, on the real path, not the scan name
         for name, target in batch.items():
             if name in run.notes or (run.scanned is not None and name not in run.scanned):
-                continue   # as review._scan: an engine problem on a file is not cached
+                continue   # as review._Scan: an engine problem on a file is not cached
             ids = {rule_id for rule_id, _ in target.rules}
             mine = [m for m in scope.keep(target.path, run.matches.get(name, [])) if m.rule in ids]
             found = [m.to_json() for m in redact_matches(mine, contents[name])]

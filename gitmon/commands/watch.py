@@ -1,4 +1,4 @@
-"""`gitmon watch`: the daemon (SPEC §6), `--once` for one review of the current state,
+"""`gitmon watch`: the daemon, `--once` for one review of the current state,
 `--stop` to end the daemon watching this repository."""
 
 from __future__ import annotations

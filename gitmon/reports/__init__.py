@@ -1,4 +1,4 @@
-"""Renderers: a record (`gitmon.record.Record`, SPEC §5) in, text out.
+"""Renderers: a record (`gitmon.record.Record`) in, text out.
 
 Each format's module is named once, in `_MODULES`, and imported only when used."""
 
