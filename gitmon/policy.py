@@ -16,15 +16,15 @@ from typing import Any
 import pathspec
 import yaml
 
-from gitmon import installed, signals, yamlio
+from gitmon import installed, policyfile, signals, yamlio
 from gitmon.engines.check_ids import MODULES as CHECK_IDS
 from gitmon.errors import PolicyError
 from gitmon.policy_schema import AREA, BLOCK_LEVELS, REVIEWER, SETTINGS, TOP, Key, defaults
 from gitmon.policy_walk import Walker, kind_of
+from gitmon.policyfile import BUILTIN_ORIGIN as BUILTIN_ORIGIN  # the names importers know
+from gitmon.policyfile import POLICY_FILE as POLICY_FILE
 from gitmon.severity import Severity
 
-POLICY_FILE = "gitmon.yml"
-BUILTIN_ORIGIN = "<built-in default policy>"
 BUILTIN_PACKS = ("security", "reliability", "production", "deployment")
 
 
@@ -97,19 +97,16 @@ def read_policy(root: Path, explicit: str | None = None) -> Policy:
 
     The policy file alone: a review loads it with `rulecheck.load_policy`, which also
     checks the custom rule files it names; the hook's idle fast path reads it alone."""
-    if explicit is not None:
-        path = Path(explicit)
-        if not path.is_file():
-            raise PolicyError(f"policy file not found: {explicit}",
-                              hint="pass an existing file to --policy, or run `gitmon init`")
-        policy = parse_policy(_read_text(path, str(path)), str(path))
-    elif (root / POLICY_FILE).is_file():
-        policy = parse_policy(_read_text(root / POLICY_FILE, POLICY_FILE), POLICY_FILE)
-    elif (root / POLICY_FILE).exists():   # not silently the default: the repo meant one
+    found = policyfile.locate(str(root), explicit)
+    if found is None and explicit is not None:
+        raise PolicyError(f"policy file not found: {explicit}",
+                          hint="pass an existing file to --policy, or run `gitmon init`")
+    if found is None:     # not silently the default: the repo meant one
         raise PolicyError(f"{POLICY_FILE} is not a file",
                           hint=f"make {POLICY_FILE} a policy file, or remove it for the default")
-    else:
-        policy = parse_policy(default_policy_text(), BUILTIN_ORIGIN)
+    origin, path = found
+    text = default_policy_text() if origin == BUILTIN_ORIGIN else _read_text(Path(path), origin)
+    policy = parse_policy(text, origin)
     _check_records_folder(root, policy)
     return policy
 

@@ -168,6 +168,17 @@ def test_policy_path_that_is_a_folder_is_not_silently_the_default(repo: GitRepo)
     _assert_clean_usage_error(repo.gitmon("route"), "gitmon.yml is not a file")
 
 
+def test_a_dangling_policy_link_is_refused_by_both_paths(repo: GitRepo) -> None:
+    """`gitmon.yml` pointing nowhere meant a policy: not silently the default (the full
+    path used to fall back to it where the hook's fast path refused; `policyfile` decides)."""
+    repo.write("notes.md", "x\n")
+    repo.git("add", "notes.md")
+    (repo.path / "gitmon.yml").symlink_to("policies/missing.yml")
+    _assert_clean_usage_error(repo.gitmon("route"), "gitmon.yml is not a file")
+    _assert_clean_usage_error(repo.gitmon("check", "--staged", "--source", "pre-commit"),
+                              "gitmon.yml is not a file")
+
+
 def test_the_hooks_fast_path_and_the_full_path_agree_on_odd_policy_options(repo: GitRepo) -> None:
     """Nothing staged in a watched area: the hook's fast path answers, unless the policy
     option or file is one the full path refuses - then it must refuse it the same way."""

@@ -18,7 +18,7 @@ import os
 import re
 import sys
 
-from gitmon import __version__, content, installed, signals
+from gitmon import __version__, content, policyfile, signals
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
@@ -119,18 +119,15 @@ def _gitignore_match(patterns: list[_Pattern], path: str) -> bool:
 
 def policy_source(root: str) -> tuple[str, str] | None:
     """(origin, text) of the policy the full path would load; None when it must decide."""
-    candidates = [("gitmon.yml", os.path.join(root, "gitmon.yml")),
-                  ("<built-in default policy>", installed.DEFAULT_POLICY)]
-    if os.path.lexists(candidates[0][1]) and not os.path.isfile(candidates[0][1]):
+    found = policyfile.locate(root)
+    if found is None:
         return None   # a gitmon.yml that is a folder or a dangling link: the full path refuses it
-    for origin, path in candidates:
-        if os.path.isfile(path):
-            try:
-                with open(path, encoding="utf-8") as fh:
-                    return origin, fh.read()
-            except (OSError, UnicodeDecodeError):
-                return None   # the full path reports it with a hint
-    return None
+    origin, path = found
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return origin, fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None   # the full path reports it with a hint
 
 
 def load(git_dir: str, root: str, origin: str, text: str) -> Table:
