@@ -62,10 +62,13 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: ChangeSourc
 def _daemon(root: Path, policy: Policy, selector: ChangeSource,
             use_cache: bool) -> client.Link | None:
     """A running daemon may answer for staged content it already reviewed (as the cache
-    would: --no-cache asks it nothing)."""
+    would: --no-cache asks it nothing). No daemon socket, no link: the hook's review
+    then computes no blob ids and no policy digest for nobody to ask."""
     if selector.kind != "staged" or not use_cache:
         return None
     git_dir = gitdir.git_dir(str(root)) or str(gitio.git_dir(root))   # no git process, usually
+    if not client.is_own_socket(client.socket_path(git_dir)):
+        return None
     return client.Link(git_dir, client.policy_digest(policy.text))
 
 
