@@ -45,11 +45,6 @@ class Outcome:
         return self.path is not None
 
 
-def state_dir(root: Path, policy: Policy) -> Path:
-    """The folder of records, ledger and cache the policy names (settings.records)."""
-    return records.records_dir(root, policy.settings.records)
-
-
 class Pipeline:
     """One repository, one policy: review changes and record them, the same way everywhere."""
 
@@ -58,7 +53,8 @@ class Pipeline:
                  guard: WriteGuard | None = None) -> None:
         self.root, self.policy = root, policy
         self.reader = reader or disk_reader(root)
-        self.state = state or state_dir(root, policy)
+        # the folder of records, ledger and cache: settings.records unless a place names one
+        self.state = state or records.records_dir(root, policy.settings.records)
         self.write, self.guard = write, guard
 
     @property
