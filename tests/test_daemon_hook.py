@@ -2,10 +2,13 @@
 
 The real daemon, the real hook (`git commit`), real semgrep; the socket's failure modes
 are played by a stand-in server in this process (garbage, silence, another policy).
+The fast path asks for the whole staged review (`daemon/staged.py`), the full review
+path for the engine's matches per file (`answers.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -22,6 +25,7 @@ from test_daemon import Daemon, daemon, ledger, record, settled, wait_for  # noq
 
 from gitmon.daemon import client
 from gitmon.daemon.answers import Answers
+from gitmon.policy import default_policy_text
 
 CLIENT = "src/retry/client.py"
 
@@ -175,3 +179,158 @@ def test_answers_only_the_content_and_rules_it_scanned_under_the_same_policy() -
     assert answers.answer(["junk"]) == {"status": "stale"}
     assert Answers(lambda: None).answer({"policy": "policy-1", "files": ask}) == {
         "status": "stale"}                               # the daemon's policy is broken
+
+
+# --- the whole staged review, asked by the hook's fast path ----------------------------------
+
+SAFE = "def backoff(attempt):\n    return min(2 ** attempt, 30)\n"
+# what differs between two reviews of the same change: when, which, and how the engine ran
+PER_RUN = ("id", "started_at", "finished_at", "engine")
+
+
+def commit(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
+    """`git commit` through the installed hook; its imports logged (who loaded the review)."""
+    return subprocess.run(["git", "commit", "-q", "-m", "retry", *args], cwd=repo.path,
+                          capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPROFILEIMPORTTIME="1"))
+
+
+def hook_records(repo: GitRepo) -> list[dict[str, Any]]:
+    return [record(repo, e) for e in ledger(repo) if e["source"] == "pre-commit"]
+
+
+def loaded_the_review(stderr: str) -> bool:
+    return any(line.rstrip().endswith(("gitmon.review", "gitmon.pipeline"))
+               for line in stderr.splitlines())
+
+
+def printed(stderr: str) -> str:
+    return "\n".join(line for line in stderr.splitlines() if not line.startswith("import time"))
+
+
+def reviewed_by_daemon(repo: GitRepo, d: Daemon, path: str, text: str) -> None:
+    before = len(ledger(repo))
+    repo.write(path, text)
+    wait_for(lambda: d.new_entries(before, "worktree"), what="the daemon's review")
+    settled(repo)
+
+
+def without_per_run(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in PER_RUN}
+
+
+@pytest.fixture
+def hooked(repo: GitRepo) -> GitRepo:
+    assert repo.gitmon("hook", "install").code == 0
+    assert repo.gitmon("check", "--staged", "--no-record").code == 0   # the routing table
+    return repo
+
+
+def test_the_daemon_answers_the_hook_s_whole_review_and_the_hook_writes_the_same_record(
+        hooked: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811 (the fixture)
+    d = daemon(hooked)
+    reviewed_by_daemon(hooked, d, CLIENT, TOKEN_LOG)
+    hooked.git("add", CLIENT)
+    served = commit(hooked)
+    assert served.returncode == 1 and not loaded_the_review(served.stderr), served.stderr
+    assert d.terminate() == 0 and _state(hooked)["hook_reviews"] == 1
+    alone = commit(hooked)                      # no daemon: the hook reviews by itself
+    assert alone.returncode == 1 and loaded_the_review(alone.stderr)
+    first, second = hook_records(hooked)        # exactly one record per commit
+    assert first["engine"] == {"cached": 0, "scanned": 0, "rules": 0, "daemon": 1}
+    assert "daemon" not in second["engine"]
+    assert without_per_run(first) == without_per_run(second)
+    assert first["change"]["tree"] == hooked.git("write-tree").strip()   # tied as before
+    assert printed(served.stderr + served.stdout) == printed(alone.stderr + alone.stdout)
+    assert "gitmon: BLOCK" in served.stdout + served.stderr
+
+
+def test_a_passing_commit_served_by_the_daemon_is_tied_to_the_commit_it_became(
+        hooked: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811
+    d = daemon(hooked)
+    reviewed_by_daemon(hooked, d, "src/retry/backoff.py", SAFE)
+    hooked.git("add", "src/retry/backoff.py")
+    served = commit(hooked)
+    assert served.returncode == 0 and not loaded_the_review(served.stderr), served.stderr
+    (mine,) = hook_records(hooked)
+    assert mine["verdict"] == "pass" and mine["engine"]["daemon"] == 1
+    assert mine["change"]["tree"] == hooked.git("rev-parse", "HEAD^{tree}").strip()
+    assert d.terminate() == 0 and _state(hooked)["hook_reviews"] == 1
+    assert hooked.gitmon("status").code == 0            # ties the hook's record to HEAD
+    notes = hooked.git("notes", "--ref=gitmon", "show", "HEAD").splitlines()
+    assert any(json.loads(n)["source"] == "pre-commit" and json.loads(n)["tied"]
+               for n in notes), notes
+
+
+def test_commit_all_reads_git_s_own_index_file_and_is_served_too(
+        hooked: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811
+    hooked.write(CLIENT, SAFE)
+    hooked.commit("a first version")
+    d = daemon(hooked)
+    reviewed_by_daemon(hooked, d, CLIENT, TOKEN_LOG)     # saved, never `git add`ed
+    served = commit(hooked, "-a")                         # the hook sees .git/index.lock
+    assert served.returncode == 1 and not loaded_the_review(served.stderr), served.stderr
+    _, mine = hook_records(hooked)                        # the first version's, this one
+    assert mine["verdict"] == "block" and mine["engine"]["daemon"] == 1
+    assert d.terminate() == 0 and _state(hooked)["hook_reviews"] == 1
+
+
+def test_content_the_daemon_did_not_review_is_reviewed_by_the_hook(
+        hooked: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811
+    d = daemon(hooked)
+    reviewed_by_daemon(hooked, d, CLIENT, SAFE)           # the work tree: safe
+    staged = hooked.path.parent / "staged.py"
+    staged.write_text(TOKEN_LOG)
+    blob = hooked.git("hash-object", "-w", str(staged)).strip()
+    hooked.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{CLIENT}")
+    got = commit(hooked)                                  # the index: the token
+    assert got.returncode == 1 and loaded_the_review(got.stderr), got.stderr
+    (mine,) = hook_records(hooked)
+    assert mine["verdict"] == "block" and mine["engine"]["scanned"] == 1
+    assert d.terminate() == 0 and _state(hooked)["hook_reviews"] == 0
+
+
+def test_a_daemon_with_another_policy_leaves_the_hook_to_review_by_itself(
+        hooked: GitRepo, daemon: Callable[..., Daemon], tmp_path: Path) -> None:  # noqa: F811
+    other = tmp_path / "other.yml"
+    other.write_text(default_policy_text() + "# the same rules, another file\n")
+    d = daemon(hooked, "--policy", str(other))
+    reviewed_by_daemon(hooked, d, CLIENT, TOKEN_LOG)
+    hooked.git("add", CLIENT)
+    got = commit(hooked)
+    assert got.returncode == 1 and loaded_the_review(got.stderr), got.stderr
+    (mine,) = hook_records(hooked)
+    assert mine["verdict"] == "block" and "daemon" not in mine["engine"]
+    assert d.terminate() == 0 and _state(hooked)["hook_reviews"] == 0
+
+
+STAGED_GARBAGE = [
+    b"garbage\n",
+    b'{"status": "ok", "exit": 0, "text": "gitmon: PASS\\n"}\n',        # no record
+    b'{"status": "ok", "exit": 0, "text": "", "record": {"id": "../../x", "source": '
+    b'"pre-commit", "change": {"kind": "staged"}}}\n',                  # a path for an id
+    b'{"status": "miss"}\n', b"", None]
+
+
+@pytest.mark.parametrize("answer", STAGED_GARBAGE)
+def test_a_garbage_or_slow_answer_to_the_hook_gives_one_record_as_without_a_daemon(
+        hooked: GitRepo, stand_in: Callable[..., None], answer: bytes | None) -> None:
+    hooked.write(CLIENT, TOKEN_LOG)
+    hooked.git("add", CLIENT)
+    alone = commit(hooked)
+    asked: list[dict[str, Any]] = []
+
+    def reply(conn: socket.socket) -> None:
+        asked.append(json.loads(conn.recv(1 << 16).split(b"\n")[0]))
+        if answer is None:
+            time.sleep(1.0)            # slower than the client's timeouts
+        else:
+            with contextlib.suppress(OSError):   # a client that gave up (a loaded machine)
+                conn.sendall(answer)
+    stand_in(reply)
+    got = commit(hooked)
+    assert got.returncode == alone.returncode == 1, got.stderr
+    assert asked and asked[0]["kind"] == "staged" and asked[0]["routed"] == [CLIENT]
+    first, second = hook_records(hooked)
+    assert without_per_run(first) == without_per_run(second)
+    assert printed(got.stdout + got.stderr) == printed(alone.stdout + alone.stderr)

@@ -18,6 +18,7 @@ from gitmon import gitdir
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
     from gitmon.hook.fastroute import Table
+    from gitmon.record import Record
 
 # Exactly what the installed hook runs (hooks/hook.sh; .pre-commit-hooks.yaml's entry):
 # any other argv, even one meaning the same, goes to click, which owns option parsing.
@@ -44,10 +45,41 @@ def try_fast(args: list[str]) -> int | None:
     if table.signals and not table.claim(root, names):
         return None
     if any(table.areas_of(path) for _, path in names):
-        return _review((root, git_dir, table, names))
+        served = _daemon(root, git_dir, source, table, names)
+        return served if served is not None else _review((root, git_dir, table, names))
     _record(root, git_dir, table.data, names)
     print(f"gitmon: PASS - no staged file in a watched area ({len(names)} unrouted)")
     return 0
+
+
+def _daemon(root: str, git_dir: str, policy: tuple[str, str], table: Table,
+            names: list[tuple[str, str]]) -> int | None:
+    """A running daemon that already reviewed the staged content answers the whole review
+    (`daemon/staged.py`): its record is written here, its text printed. None: no daemon,
+    or it could not answer exactly; the hook reviews by itself."""
+    from gitmon.daemon import client
+
+    if not client.is_own_socket(client.socket_path(git_dir)):
+        return None     # no daemon: not one git process more
+    from gitmon import gitquick
+
+    raw = gitquick.output(root, *client.INDEX_ARGS)
+    if raw is None:
+        return None
+    from gitmon.terminal import use_colour
+
+    index = os.environ.get("GIT_INDEX_FILE") or os.path.join(git_dir, "index")
+    answer = client.staged(git_dir, {
+        "argv": HOOK_ARGS, "policy": client.policy_digest(policy[1]), "origin": policy[0],
+        "index": client.index_digest(raw), "index_file": os.path.abspath(index),
+        "routed": [p for _, p in names if table.areas_of(p)], "colour": use_colour(),
+        "semgrep": os.environ.get("GITMON_SEMGREP")})
+    if answer is None:
+        return None
+    code, text, record = answer
+    _write(root, table.data, record)
+    print(text, end="", flush=True)
+    return code
 
 
 def _review(staged: tuple[str, str, Table, list[tuple[str, str]]]) -> int:
@@ -71,8 +103,6 @@ def _review(staged: tuple[str, str, Table, list[tuple[str, str]]]) -> int:
 
 def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple[str, str]],
             ) -> None:
-    from pathlib import Path
-
     from gitmon import records
 
     titles = table["reviewers"]
@@ -82,6 +112,14 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
         from gitmon import gitio
 
         base = gitio.head(root)
-    record = records.unrouted(source=SOURCE, base=base, names=names, titles=titles,
-                              policy=str(table["origin"]))
+    _write(root, table, records.unrouted(source=SOURCE, base=base, names=names, titles=titles,
+                                         policy=str(table["origin"])))
+
+
+def _write(root: str, table: dict[str, object], record: Record) -> None:
+    """Where the pipeline writes the hook's record (a staged record notes no commit)."""
+    from pathlib import Path
+
+    from gitmon import records
+
     records.write(records.records_dir(Path(root), str(table["records"])), record)

@@ -1,0 +1,102 @@
+"""The daemon reviews the staged change for the hook, from what it already reviewed.
+
+The hook's fast path asks (`client.staged`) once it knows files are routed, before it
+starts semgrep. The daemon answers only when its review is the one the hook would make
+and needs no engine run:
+- the hook's own argv, the same policy (text digest and origin) and `GITMON_SEMGREP`;
+- the same index: the hook's index file (one in this git dir) read here gives the same
+  staged entries (`client.INDEX_ARGS`, digested: blob ids on both sides, and HEAD's);
+- every routed file's content (path, blob id) reviewed by this daemon, looked up before
+  any work; then the review itself runs with the engine off and the daemon's matches in
+  hand (`Memory`), and a file still left to scan makes it a miss.
+Then it is `check.execute` as the hook runs it, writing nothing; the record gets the
+index's tree (`notes.mark_staged`, on the hook's index) as the hook's own write would
+give it, and goes back with the exit code and the text. The hook writes it: one record
+per commit, whether the answer arrives or not. Any other case, or any error: a miss,
+and the hook reviews by itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gitmon import gitio, gitquick, notes
+from gitmon.change.selection import Selector
+from gitmon.commands import check
+from gitmon.daemon import client
+from gitmon.daemon.answers import Answers, Memory
+from gitmon.hook.fastpath import HOOK_ARGS, SOURCE
+from gitmon.policy import Policy
+from gitmon.reports import text
+from gitmon.rulesets import disk_reader
+
+MISS = {"status": "miss"}
+STALE = {"status": "stale"}
+# never shown: a review left with a file to scan is a miss, not a record
+ENGINE_OFF = "the daemon answers the hook only from content it reviewed"
+
+
+class Staged:
+    def __init__(self, root: Path, git_dir: Path, policy: Callable[[], Policy | None],
+                 answers: Answers) -> None:
+        self.root, self.git_dir = root, git_dir
+        self.policy = policy            # the policy in use; None while its file is broken
+        self.answers = answers
+        self.reviews = 0                # staged reviews the hook took from this daemon
+
+    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        policy = self.policy()
+        if policy is None or request.get("policy") != client.policy_digest(policy.text) \
+                or request.get("origin") != policy.origin:
+            return STALE
+        index = self._index_file(request.get("index_file"))
+        if request.get("argv") != HOOK_ARGS or index is None \
+                or request.get("semgrep") != os.environ.get("GITMON_SEMGREP"):
+            return MISS
+        gitio.use_index(index)          # this thread's git reads the hook's index
+        try:
+            return self._review(policy, request)
+        except Exception:   # a miss whatever failed: the hook's own review will say what
+            return MISS
+        finally:
+            gitio.use_index(None)
+
+    def _index_file(self, path: object) -> str | None:
+        """The hook's index file, if it is a file of this git dir (`index`, or the
+        `index.lock` of `git commit -a`); anything else is not asked about."""
+        if not isinstance(path, str) or not os.path.isfile(path):
+            return None
+        real = os.path.realpath(path)
+        return real if os.path.dirname(real) == os.path.realpath(self.git_dir) else None
+
+    def _review(self, policy: Policy, request: dict[str, Any]) -> dict[str, Any]:
+        raw = gitio.run(self.root, *client.INDEX_ARGS)
+        if client.index_digest(raw) != request.get("index") \
+                or not self.answers.knows(_routed_blobs(raw, request.get("routed"))):
+            return MISS
+        result, record = check.execute(
+            root=self.root, policy=policy, reader=disk_reader(self.root),
+            selector=Selector("staged"), fail_on=None, diff_filter=None, record=False,
+            source=SOURCE, daemon=Memory(self.answers), engine_off=ENGINE_OFF)
+        if result.degraded is not None:
+            return MISS
+        notes.mark_staged(self.root, result.change.kind, record)
+        self.reviews += 1
+        return {"status": "ok", "exit": result.verdict.exit_code, "record": record,
+                "text": text.render(record, colour=request.get("colour") is True)}
+
+
+def _routed_blobs(raw: bytes, routed: object) -> list[tuple[str, str]]:
+    """(path, staged blob id) of the routed files git's raw diff has (deletions have none);
+    the hook's routing names them, the review decides again."""
+    wanted = set(routed) if isinstance(routed, list) else set()
+    parts = gitquick.zsplit(raw)
+    found = []
+    for meta, path in zip(parts[0::2], parts[1::2], strict=False):
+        fields = meta.split()       # :old mode, new mode, old blob, new blob, status
+        if path in wanted and len(fields) == 5 and fields[4] != "D":
+            found.append((path, fields[3]))
+    return found
