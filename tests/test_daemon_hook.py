@@ -25,6 +25,7 @@ from test_daemon import Daemon, daemon, ledger, record, settled, wait_for  # noq
 
 from gitmon.daemon import client
 from gitmon.daemon.answers import Answers
+from gitmon.hook import fastroute
 from gitmon.policy import default_policy_text
 
 CLIENT = "src/retry/client.py"
@@ -199,19 +200,31 @@ def hook_records(repo: GitRepo) -> list[dict[str, Any]]:
     return [record(repo, e) for e in ledger(repo) if e["source"] == "pre-commit"]
 
 
+def loaded(stderr: str, *modules: str) -> bool:
+    return any(line.split("|")[-1].strip() in modules for line in stderr.splitlines()
+               if line.startswith("import time"))
+
+
 def loaded_the_review(stderr: str) -> bool:
-    return any(line.rstrip().endswith(("gitmon.review", "gitmon.pipeline"))
-               for line in stderr.splitlines())
+    return loaded(stderr, "gitmon.review", "gitmon.pipeline")
 
 
 def printed(stderr: str) -> str:
     return "\n".join(line for line in stderr.splitlines() if not line.startswith("import time"))
 
 
-def reviewed_by_daemon(repo: GitRepo, d: Daemon, path: str, text: str) -> None:
+def reviewed_by_daemon(repo: GitRepo, d: Daemon, path: str, text: str,
+                       also: str | None = None) -> None:
+    """path saved (with `also`, in the same batch) and reviewed by the daemon."""
     before = len(ledger(repo))
     repo.write(path, text)
-    wait_for(lambda: d.new_entries(before, "worktree"), what="the daemon's review")
+    if also is not None:
+        repo.write(also, SAFE)
+
+    def seen() -> bool:
+        return any(f["path"] == path for e in d.new_entries(before, "worktree")
+                   for f in record(repo, e)["change"]["files"])
+    wait_for(seen, what="the daemon's review")
     settled(repo)
 
 
@@ -222,7 +235,8 @@ def without_per_run(data: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def hooked(repo: GitRepo) -> GitRepo:
     assert repo.gitmon("hook", "install").code == 0
-    assert repo.gitmon("check", "--staged", "--no-record").code == 0   # the routing table
+    root = str(repo.path)          # the routing table, as the first commit leaves it
+    fastroute.load(str(repo.path / ".git"), root, *fastroute.policy_source(root) or ("", ""))
     return repo
 
 
@@ -233,6 +247,7 @@ def test_the_daemon_answers_the_hook_s_whole_review_and_the_hook_writes_the_same
     hooked.git("add", CLIENT)
     served = commit(hooked)
     assert served.returncode == 1 and not loaded_the_review(served.stderr), served.stderr
+    assert not loaded(served.stderr, "gitmon.gitio")      # routed by path: nothing read
     assert d.terminate() == 0 and _state(hooked)["hook_reviews"] == 1
     alone = commit(hooked)                      # no daemon: the hook reviews by itself
     assert alone.returncode == 1 and loaded_the_review(alone.stderr)
@@ -260,6 +275,22 @@ def test_a_passing_commit_served_by_the_daemon_is_tied_to_the_commit_it_became(
     notes = hooked.git("notes", "--ref=gitmon", "show", "HEAD").splitlines()
     assert any(json.loads(n)["source"] == "pre-commit" and json.loads(n)["tied"]
                for n in notes), notes
+
+
+def test_a_file_routed_by_its_content_alone_is_served_after_the_hook_reads_it(
+        hooked: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811
+    d = daemon(hooked)
+    # the daemon reviews a save whose path is routed (with the batch it came in)
+    reviewed_by_daemon(hooked, d, "src/app/client.py", "import tenacity\n" + TOKEN_LOG,
+                       also="src/retry/backoff.py")
+    hooked.git("add", "src/app/client.py")
+    served = commit(hooked)
+    assert served.returncode == 1 and not loaded_the_review(served.stderr), served.stderr
+    assert loaded(served.stderr, "gitmon.gitio")          # the signal read its content
+    (mine,) = hook_records(hooked)
+    assert mine["areas"]["retry"]["files"] == ["src/app/client.py"]
+    assert mine["verdict"] == "block" and mine["engine"]["daemon"] == 1
+    assert d.terminate() == 0 and _state(hooked)["hook_reviews"] == 1
 
 
 def test_commit_all_reads_git_s_own_index_file_and_is_served_too(

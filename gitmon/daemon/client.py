@@ -15,16 +15,17 @@ that content with exactly those rules.
 
 The whole staged review (the hook's fast path asks, before it starts semgrep):
 
-    -> {"kind": "staged", "argv": HOOK_ARGS, "policy": DIGEST, "origin": ..., "index": DIGEST,
+    -> {"kind": "staged", "argv": HOOK_ARGS, "policy_text": TEXT, "origin": ..., "index": RAW,
         "index_file": PATH, "routed": [path, ...], "colour": bool, "semgrep": GITMON_SEMGREP}
     <- {"status": "ok", "exit": CODE, "text": TEXT, "record": RECORD}
     <- {"status": "miss" | "stale"}
 
-`index` digests git's `INDEX_ARGS` output (every staged entry's blob ids, against HEAD) as
-the hook read it from `index_file`; the daemon reads the same file and answers only when
-it sees the same, under the same policy, with every routed file's matches in hand (see
-`daemon/staged.py`). It writes nothing: the hook writes the record it is sent, so one
-review makes exactly one record whether the answer arrives or not.
+`index` is git's `INDEX_ARGS` output (every staged entry's blob ids, against HEAD) as the
+hook read it from `index_file`; the daemon reads the same file and answers only when it
+sees the same, under the same policy, with every routed file's matches in hand (see
+`daemon/staged.py`); policy and index go raw (`hashlib` would cost the hook ~5 ms). The
+daemon writes nothing: the hook writes the record it is sent, so one review makes exactly
+one record whether the answer arrives or not.
 
 No daemon, a stale one, a socket that is not the user's own, a timeout or any error:
 None, and the caller reviews by itself.
@@ -32,7 +33,6 @@ None, and the caller reviews by itself.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
@@ -59,16 +59,15 @@ def socket_path(git_dir: str) -> str:
 
 def policy_digest(text: str) -> str:
     """The policy as the daemon and the hook both read it: its text."""
+    import hashlib  # here: the fast path's staged question sends raw text, never a digest
+
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-
-
-def index_digest(raw: bytes) -> str:
-    """`INDEX_ARGS`'s output, as both sides compare it."""
-    return hashlib.sha256(raw).hexdigest()[:32]
 
 
 def blob_id(content: bytes) -> str:
     """git's id of content as a blob (SHA-1 repositories; elsewhere it only never matches)."""
+    import hashlib
+
     return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
 
 

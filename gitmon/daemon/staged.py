@@ -49,7 +49,7 @@ class Staged:
 
     def answer(self, request: dict[str, Any]) -> dict[str, Any]:
         policy = self.policy()
-        if policy is None or request.get("policy") != client.policy_digest(policy.text) \
+        if policy is None or request.get("policy_text") != policy.text \
                 or request.get("origin") != policy.origin:
             return STALE
         index = self._index_file(request.get("index_file"))
@@ -74,7 +74,7 @@ class Staged:
 
     def _review(self, policy: Policy, request: dict[str, Any]) -> dict[str, Any]:
         raw = gitio.run(self.root, *client.INDEX_ARGS)
-        if client.index_digest(raw) != request.get("index") \
+        if os.fsdecode(raw) != request.get("index") \
                 or not self.answers.knows(_routed_blobs(raw, request.get("routed"))):
             return MISS
         result, record = check.execute(

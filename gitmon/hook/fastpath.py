@@ -42,21 +42,33 @@ def try_fast(args: list[str]) -> int | None:
     names = gitquick.staged_names(root)
     if names is None:
         return None   # git failed: the full path asks again and says why
+    routed = _routed(table, names)      # by path alone: no content read yet
+    served = _daemon(root, git_dir, source, table, routed) if routed else None
+    if served is not None:
+        return served   # the daemon routes by content too: the hook needs to read none
     if table.signals and not table.claim(root, names):
         return None
-    if any(table.areas_of(path) for _, path in names):
-        served = _daemon(root, git_dir, source, table, names)
-        return served if served is not None else _review((root, git_dir, table, names))
+    if not routed and (routed := _routed(table, names)):     # routed by content only
+        served = _daemon(root, git_dir, source, table, routed)
+    if served is not None:
+        return served
+    if routed:
+        return _review((root, git_dir, table, names))
     _record(root, git_dir, table.data, names)
     print(f"gitmon: PASS - no staged file in a watched area ({len(names)} unrouted)")
     return 0
 
 
+def _routed(table: Table, names: list[tuple[str, str]]) -> list[str]:
+    return [path for _, path in names if table.areas_of(path)]
+
+
 def _daemon(root: str, git_dir: str, policy: tuple[str, str], table: Table,
-            names: list[tuple[str, str]]) -> int | None:
+            routed: list[str]) -> int | None:
     """A running daemon that already reviewed the staged content answers the whole review
     (`daemon/staged.py`): its record is written here, its text printed. None: no daemon,
-    or it could not answer exactly; the hook reviews by itself."""
+    or it could not answer exactly; the hook reviews by itself. What is sent is raw (the
+    policy's text, git's output): hashing it here would cost the hook `hashlib`."""
     from gitmon.daemon import client
 
     if not client.is_own_socket(client.socket_path(git_dir)):
@@ -70,14 +82,13 @@ def _daemon(root: str, git_dir: str, policy: tuple[str, str], table: Table,
 
     index = os.environ.get("GIT_INDEX_FILE") or os.path.join(git_dir, "index")
     answer = client.staged(git_dir, {
-        "argv": HOOK_ARGS, "policy": client.policy_digest(policy[1]), "origin": policy[0],
-        "index": client.index_digest(raw), "index_file": os.path.abspath(index),
-        "routed": [p for _, p in names if table.areas_of(p)], "colour": use_colour(),
-        "semgrep": os.environ.get("GITMON_SEMGREP")})
+        "argv": HOOK_ARGS, "policy_text": policy[1], "origin": policy[0],
+        "index": os.fsdecode(raw), "index_file": os.path.abspath(index), "routed": routed,
+        "colour": use_colour(), "semgrep": os.environ.get("GITMON_SEMGREP")})
     if answer is None:
         return None
     code, text, record = answer
-    _write(root, table.data, record)
+    _write(root, table.data["records"], record)
     print(text, end="", flush=True)
     return code
 
@@ -112,14 +123,14 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
         from gitmon import gitio
 
         base = gitio.head(root)
-    _write(root, table, records.unrouted(source=SOURCE, base=base, names=names, titles=titles,
-                                         policy=str(table["origin"])))
+    _write(root, table["records"], records.unrouted(
+        source=SOURCE, base=base, names=names, titles=titles, policy=str(table["origin"])))
 
 
-def _write(root: str, table: dict[str, object], record: Record) -> None:
+def _write(root: str, records_folder: object, record: Record) -> None:
     """Where the pipeline writes the hook's record (a staged record notes no commit)."""
     from pathlib import Path
 
     from gitmon import records
 
-    records.write(records.records_dir(Path(root), str(table["records"])), record)
+    records.write(records.records_dir(Path(root), str(records_folder)), record)
