@@ -23,10 +23,17 @@ import pytest
 from conftest import TOKEN_LOG, GitRepo
 from test_daemon import Daemon, daemon, ledger, record, settled, wait_for  # noqa: F401
 
+from gitmon.change.selection import Selector
 from gitmon.daemon import client
 from gitmon.daemon.answers import Answers
+from gitmon.daemon.breaker import Breaker
+from gitmon.daemon.runner import run_review
+from gitmon.daemon.staged import Staged
 from gitmon.hook import fastroute
+from gitmon.hook.fastpath import HOOK_ARGS
+from gitmon.pipeline import WriteGuard
 from gitmon.policy import default_policy_text
+from gitmon.rulecheck import load_policy
 
 CLIENT = "src/retry/client.py"
 
@@ -352,7 +359,10 @@ def test_a_garbage_or_slow_answer_to_the_hook_gives_one_record_as_without_a_daem
     asked: list[dict[str, Any]] = []
 
     def reply(conn: socket.socket) -> None:
-        asked.append(json.loads(conn.recv(1 << 16).split(b"\n")[0]))
+        data = b""
+        while not data.endswith(b"\n") and (chunk := conn.recv(1 << 16)):
+            data += chunk
+        asked.append(json.loads(data))
         if answer is None:
             time.sleep(1.0)            # slower than the client's timeouts
         else:
@@ -365,3 +375,34 @@ def test_a_garbage_or_slow_answer_to_the_hook_gives_one_record_as_without_a_daem
     first, second = hook_records(hooked)
     assert without_per_run(first) == without_per_run(second)
     assert printed(got.stdout + got.stderr) == printed(alone.stdout + alone.stderr)
+
+
+def test_the_daemon_answers_only_the_index_file_the_hook_saw_with_its_names_and_policy(
+        repo: GitRepo, tmp_path: Path) -> None:
+    policy = load_policy(repo.path, None)
+    answers = Answers(lambda: client.policy_digest(policy.text))
+    repo.write(CLIENT, TOKEN_LOG)
+    run_review(repo.path, policy, Selector("worktree"), Breaker(3, 60), WriteGuard(),
+               None, answers)                       # the daemon's review of the save
+    repo.git("add", CLIENT)
+    staged = Staged(repo.path, repo.path / ".git", lambda: policy, answers)
+    index = str(repo.path / ".git" / "index")
+    info = os.stat(index)
+    ask = {"kind": "staged", "argv": HOOK_ARGS, "policy_text": policy.text,
+           "origin": policy.origin, "index_file": index,
+           "index_stat": [info.st_ino, info.st_size, info.st_mtime_ns],
+           "names": [["A", CLIENT]], "routed": [CLIENT], "colour": False, "semgrep": None}
+    written = ledger(repo)
+    got = staged.answer(ask)
+    assert got["status"] == "ok" and got["exit"] == 1 and staged.reviews == 1
+    assert got["record"]["verdict"] == "block" and "gitmon: BLOCK" in got["text"]
+    assert ledger(repo) == written                  # it writes nothing: the hook does
+    elsewhere = tmp_path / "index"
+    elsewhere.write_bytes(Path(index).read_bytes())
+    for change, status in [({"index_stat": [info.st_ino, info.st_size, info.st_mtime_ns + 1]},
+                            "miss"), ({"index_file": str(elsewhere)}, "miss"),
+                           ({"names": [["M", CLIENT]]}, "miss"),
+                           ({"argv": ["check", "--staged"]}, "miss"),
+                           ({"policy_text": policy.text + "\n"}, "stale")]:
+        assert staged.answer({**ask, **change}) == {"status": status}, change
+    assert staged.reviews == 1

@@ -15,17 +15,19 @@ that content with exactly those rules.
 
 The whole staged review (the hook's fast path asks, before it starts semgrep):
 
-    -> {"kind": "staged", "argv": HOOK_ARGS, "policy_text": TEXT, "origin": ..., "index": RAW,
-        "index_file": PATH, "routed": [path, ...], "colour": bool, "semgrep": GITMON_SEMGREP}
+    -> {"kind": "staged", "argv": HOOK_ARGS, "policy_text": TEXT, "origin": ...,
+        "index_file": PATH, "index_stat": [inode, size, mtime ns],
+        "names": [[status, path], ...], "routed": [path, ...], "colour": bool,
+        "semgrep": GITMON_SEMGREP}
     <- {"status": "ok", "exit": CODE, "text": TEXT, "record": RECORD}
     <- {"status": "miss" | "stale"}
 
-`index` is git's `INDEX_ARGS` output (every staged entry's blob ids, against HEAD) as the
-hook read it from `index_file`; the daemon reads the same file and answers only when it
-sees the same, under the same policy, with every routed file's matches in hand (see
-`daemon/staged.py`); policy and index go raw (`hashlib` would cost the hook ~5 ms). The
-daemon writes nothing: the hook writes the record it is sent, so one review makes exactly
-one record whether the answer arrives or not.
+The daemon reads the hook's index file (`index_file`) while it is the very file the hook
+saw (`index_stat`, before and after its review: git replaces an index whole, never in
+place), sees the same staged names, and answers only under the same policy with every
+routed file's matches in hand (see `daemon/staged.py`). The daemon writes nothing: the
+hook writes the record it is sent, so one review makes exactly one record whether the
+answer arrives or not.
 
 No daemon, a stale one, a socket that is not the user's own, a timeout or any error:
 None, and the caller reviews by itself.
@@ -41,6 +43,7 @@ import time
 
 TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import TypeGuard
 
     from gitmon.record import Record
@@ -49,8 +52,6 @@ TIMEOUT = 0.2          # seconds for the whole exchange: past that the hook scan
 MAX_REPLY = 16 << 20   # bytes: a reply beyond this is not the daemon's
 STAGED_TIMEOUT = 0.5   # a whole review from the cache; past that the hook reviews by itself
 SOCKET_NAME = "daemon.sock"
-# the staged change as the hook and the daemon both read it: full blob ids, no renames
-INDEX_ARGS = ("diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev")
 
 
 def socket_path(git_dir: str) -> str:
@@ -101,14 +102,15 @@ def ask(git_dir: str, policy: str, files: list[list[str]],
 
 
 def staged(git_dir: str, request: dict[str, object], timeout: float = STAGED_TIMEOUT,
-           ) -> tuple[int, str, Record] | None:
+           meanwhile: Callable[[], None] | None = None) -> tuple[int, str, Record] | None:
     """(exit code, text, record) of the daemon's review of the staged change; None: review
-    by yourself (no daemon, a stale or busy one, a miss, any error)."""
+    by yourself (no daemon, a stale or busy one, a miss, any error). `meanwhile` runs
+    while the daemon reviews."""
     path = socket_path(git_dir)
     if not is_own_socket(path):
         return None
     try:
-        reply = _exchange(path, {**request, "kind": "staged"}, timeout)
+        reply = _exchange(path, {**request, "kind": "staged"}, timeout, meanwhile)
     except (OSError, ValueError):
         return None
     if not isinstance(reply, dict) or reply.get("status") != "ok":
@@ -152,13 +154,16 @@ def _is_match(item: object) -> bool:
         type(item[k]) is t for k, t in MATCH_FIELDS.items())
 
 
-def _exchange(path: str, request: dict[str, object], timeout: float) -> object:
+def _exchange(path: str, request: dict[str, object], timeout: float,
+              meanwhile: Callable[[], None] | None = None) -> object:
     deadline = time.monotonic() + timeout
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         sock.connect(path)
         sock.sendall(json.dumps(request).encode() + b"\n")
         sock.shutdown(socket.SHUT_WR)
+        if meanwhile is not None:
+            meanwhile()
         chunks, size = [], 0
         while True:    # the deadline is the whole exchange's, not each read's
             left = deadline - time.monotonic()

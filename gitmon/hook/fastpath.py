@@ -43,13 +43,13 @@ def try_fast(args: list[str]) -> int | None:
     if names is None:
         return None   # git failed: the full path asks again and says why
     routed = _routed(table, names)      # by path alone: no content read yet
-    served = _daemon(root, git_dir, source, table, routed) if routed else None
+    served = _daemon(root, git_dir, source, table, names, routed) if routed else None
     if served is not None:
         return served   # the daemon routes by content too: the hook needs to read none
     if table.signals and not table.claim(root, names):
         return None
     if not routed and (routed := _routed(table, names)):     # routed by content only
-        served = _daemon(root, git_dir, source, table, routed)
+        served = _daemon(root, git_dir, source, table, names, routed)
     if served is not None:
         return served
     if routed:
@@ -64,27 +64,28 @@ def _routed(table: Table, names: list[tuple[str, str]]) -> list[str]:
 
 
 def _daemon(root: str, git_dir: str, policy: tuple[str, str], table: Table,
-            routed: list[str]) -> int | None:
+            names: list[tuple[str, str]], routed: list[str]) -> int | None:
     """A running daemon that already reviewed the staged content answers the whole review
     (`daemon/staged.py`): its record is written here, its text printed. None: no daemon,
-    or it could not answer exactly; the hook reviews by itself. What is sent is raw (the
-    policy's text, git's output): hashing it here would cost the hook `hashlib`."""
+    or it could not answer exactly; the hook reviews by itself. The hook runs no git for
+    it: the index file is named by its identity (inode, size, mtime: git replaces it
+    whole on every write), and the policy goes as text (a digest would cost `hashlib`)."""
     from gitmon.daemon import client
 
     if not client.is_own_socket(client.socket_path(git_dir)):
-        return None     # no daemon: not one git process more
-    from gitmon import gitquick
-
-    raw = gitquick.output(root, *client.INDEX_ARGS)
-    if raw is None:
+        return None     # no daemon: nothing more to do here
+    index = os.path.abspath(os.environ.get("GIT_INDEX_FILE") or os.path.join(git_dir, "index"))
+    try:
+        info = os.stat(index)
+    except OSError:
         return None
     from gitmon.terminal import use_colour
 
-    index = os.environ.get("GIT_INDEX_FILE") or os.path.join(git_dir, "index")
     answer = client.staged(git_dir, {
-        "argv": HOOK_ARGS, "policy_text": policy[1], "origin": policy[0],
-        "index": os.fsdecode(raw), "index_file": os.path.abspath(index), "routed": routed,
-        "colour": use_colour(), "semgrep": os.environ.get("GITMON_SEMGREP")})
+        "argv": HOOK_ARGS, "policy_text": policy[1], "origin": policy[0], "index_file": index,
+        "index_stat": [info.st_ino, info.st_size, info.st_mtime_ns], "names": names,
+        "routed": routed, "colour": use_colour(), "semgrep": os.environ.get("GITMON_SEMGREP"),
+    }, meanwhile=_writer)    # the writer's imports overlap the daemon's review
     if answer is None:
         return None
     code, text, record = answer
@@ -125,6 +126,12 @@ def _record(root: str, git_dir: str, table: dict[str, object], names: list[tuple
         base = gitio.head(root)
     _write(root, table["records"], records.unrouted(
         source=SOURCE, base=base, names=names, titles=titles, policy=str(table["origin"])))
+
+
+def _writer() -> None:
+    from pathlib import Path  # noqa: F401  (imported for `_write`, ahead of it)
+
+    from gitmon import records  # noqa: F401
 
 
 def _write(root: str, records_folder: object, record: Record) -> None:
