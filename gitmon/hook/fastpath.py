@@ -5,8 +5,10 @@ uses the compiled table of `fastroute` (no yaml, no pathspec); git is asked once
 staged names and once for the staged code files content signals read; if none is
 routed, `records.unrouted` writes the record with light modules only and we return
 without importing click, GitPython, jinja2, watchdog, the review engine or semgrep.
-With routed files the review runs without click. Anything else returns None and the
-full CLI runs.
+With routed files a running daemon is asked first (`_daemon`): when it already reviewed
+the staged content it sends the whole review, and the hook writes its record and prints
+its text, still light. Otherwise the review runs here, without click. Anything else
+returns None and the full CLI runs.
 """
 
 from __future__ import annotations
