@@ -9,6 +9,7 @@ path for the engine's matches per file (`answers.py`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import socket
@@ -406,3 +407,9 @@ def test_the_daemon_answers_only_the_index_file_the_hook_saw_with_its_names_and_
                            ({"policy_text": policy.text + "\n"}, "stale")]:
         assert staged.answer({**ask, **change}) == {"status": status}, change
     assert staged.reviews == 1
+    # a gitmon.yml with CRLF line ends: the hook reads it with universal newlines
+    crlf = dataclasses.replace(policy, text=policy.text.replace("\n", "\r\n"))
+    info = os.stat(index)       # the first answer's write-tree rewrote the index (no lock)
+    again = {**ask, "index_stat": [info.st_ino, info.st_size, info.st_mtime_ns]}
+    assert Staged(repo.path, repo.path / ".git", lambda: crlf, answers).answer(again)[
+        "status"] == "ok"

@@ -52,7 +52,7 @@ class Staged:
 
     def answer(self, request: dict[str, Any]) -> dict[str, Any]:
         policy = self.policy()
-        if policy is None or request.get("policy_text") != policy.text \
+        if policy is None or request.get("policy_text") != _lines(policy.text) \
                 or request.get("origin") != policy.origin:
             return STALE
         index = self._index_file(request.get("index_file"))
@@ -97,6 +97,12 @@ class Staged:
         notes.mark_staged(self.root, result.change.kind, record)
         return {"status": "ok", "exit": result.verdict.exit_code, "record": record,
                 "text": text.render(record, colour=request.get("colour") is True)}
+
+
+def _lines(text: str) -> str:
+    """The policy's text as the hook reads it (`fastroute.policy_source`: universal newlines;
+    the loader keeps a CRLF file's bytes as they are, and parses it the same)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _identity(path: str) -> list[int] | None:
