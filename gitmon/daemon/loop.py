@@ -31,6 +31,7 @@ from gitmon.daemon.debounce import Batch, Coalescer
 from gitmon.daemon.heartbeat import Heartbeat
 from gitmon.daemon.policy_state import PolicyState
 from gitmon.daemon.runner import run_review
+from gitmon.engines.resident import Resident
 from gitmon.errors import FatalError
 from gitmon.pipeline import Outcome, WriteGuard
 from gitmon.policy import POLICY_FILE, Policy
@@ -53,7 +54,7 @@ class Loop:
     def __init__(self, root: Path, policy_path: str | None, breaker: Breaker,
                  guard: WriteGuard, notifier: notify.Notifier, heartbeat: Heartbeat | None,
                  resync: Callable[[bool], None] = lambda full: None,
-                 recover: bool = False) -> None:
+                 recover: bool = False, warm: bool = False) -> None:
         self.root, self.policy_path = root, policy_path
         # recover: a daemon starts even while its policy file is broken (--once does not)
         self.policies = PolicyState(root, policy_path, recover, say)
@@ -64,6 +65,8 @@ class Loop:
         self.last_ref = gitio.head_ref(root)
         self.current: str | None = None     # what is being reviewed, for the heartbeat
         self.answers = Answers(self._policy_digest)
+        # warm: keep semgrep's language server between reviews (the daemon; not --once)
+        self.resident = Resident() if warm else None
 
     @property
     def policy(self) -> Policy:
@@ -195,7 +198,7 @@ class Loop:
         if self.heartbeat:
             self.heartbeat.beat()
         outcome = run_review(self.root, self.policy, selector, self.breaker, self.guard, paths,
-                             self.answers)
+                             self.answers, self.resident)
         self.current = None
         if not outcome.written:
             return outcome   # shutting down: say nothing more
