@@ -121,3 +121,32 @@ def test_a_file_with_non_ascii_text_goes_to_a_one_shot_run(resident: Resident,
     run = job.wait()
     assert run.entry.startswith("semgrep scan") and resident.starts == 0
     assert [(m.column, m.end_column) for m in run.matches["u.py"]] == [(11, 18)]
+
+
+def test_a_hung_server_times_out_and_the_review_is_one_shot(resident: Resident) -> None:
+    resident.per_file = 1.0
+    rules = rules_of(EVAL)
+    first = resident.job(SEMGREP, rules, config_text(rules), {"a.py": b"eval(1)\n"}, 60.0)
+    assert first is not None and first.wait().entry == ENTRY
+    assert resident.server is not None
+    os.kill(resident.server.proc.pid, signal.SIGSTOP)      # alive, answering nothing
+    job = resident.job(SEMGREP, rules, config_text(rules), {"a.py": b"x = 1\neval(1)\n"}, 60.0)
+    assert job is not None
+    run = job.wait()
+    assert run.entry.startswith("semgrep scan") and run.matches["a.py"][0].line == 2
+    assert "gave no diagnostics in time (1s)" in resident.snapshot()
+    assert resident.server is None                          # killed, not left stopped
+
+
+def test_a_server_answering_garbage_is_dropped_for_one_shot(resident: Resident,
+                                                            tmp_path: Path) -> None:
+    fake = tmp_path / "semgrep"
+    garbage = "printf 'Content-Length: 3\\r\\n\\r\\n{{{'; sleep 30"
+    fake.write_text(f"#!/bin/sh\ncase \"$1\" in lsp) {garbage};; *) exec {SEMGREP} \"$@\";; esac\n")
+    fake.chmod(0o755)
+    rules = rules_of(EVAL)
+    job = resident.job(str(fake), rules, config_text(rules), {"a.py": b"eval(1)\n"}, 60.0)
+    assert job is not None
+    run = job.wait()
+    assert run.entry.startswith("semgrep scan") and run.matches["a.py"][0].rule == "no-eval"
+    assert "unreadable answer" in resident.snapshot()

@@ -25,12 +25,13 @@ from gitmon.engines.lsp import LspServer, ResidentError
 from gitmon.engines.output import EngineRun, _rule_id, collect
 
 ENTRY = "semgrep lsp (resident)"
+PER_FILE = 15.0    # a warm scan of one file takes ~10-300 ms; past this it is hung
 
 
 class Resident:
-    def __init__(self, cooldown: float = 60.0,
+    def __init__(self, cooldown: float = 60.0, per_file: float = PER_FILE,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.cooldown, self.clock = cooldown, clock
+        self.cooldown, self.per_file, self.clock = cooldown, per_file, clock
         self.key: tuple[object, ...] | None = None
         self.server: LspServer | None = None
         self.folder: str | None = None
@@ -145,7 +146,9 @@ class ResidentJob:
             names = _write_tree(src, {path: data})
             if path not in names:       # a name the temp tree cannot hold as it is
                 return None
-            left = max(1.0, self.timeout - (time.monotonic() - self.started))
+            # a hung server leaves at least half the review's time to the one-shot run
+            left = self.timeout - (time.monotonic() - self.started)
+            left = min(self.owner.per_file, max(1.0, left / 2))
             # left in place: the server lists its targets once, and a path it knows is
             # scanned at the first open
             return server.scan(src / path, left)
