@@ -58,3 +58,17 @@ def test_saves_are_scanned_warm_and_a_killed_server_falls_back_to_one_shot(
                       state(repo)["engine"], what="the state to say one-shot")
     assert engine.startswith("one-shot (resident semgrep lsp failed: semgrep lsp died")
     assert f"engine {engine}" in repo.gitmon("status").out
+
+
+def test_a_killed_daemon_leaves_no_server_behind(
+        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811 (the fixture)
+    d = daemon(repo)
+    settled(repo)
+    assert _save(repo, d, TOKEN_LOG)["engine"]["entry"] == ENTRY  # type: ignore[index]
+    servers = _servers(d.proc.pid)
+    assert servers
+    d.proc.kill()              # no shutdown of its own: the server sees its input close
+    d.proc.wait()
+    wait_for(lambda: all(not Path(f"/proc/{p}").exists() or "Z" in Path(
+        f"/proc/{p}/stat").read_text().split()[2] for p in servers), timeout=5,
+        what="the server to exit")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from gitmon.engines.lsp import LspServer
 from gitmon.engines.resident import ENTRY, Resident
 from gitmon.engines.semgrep import SemgrepJob, find_executable
 from gitmon.rulekey import config_text
@@ -32,6 +33,11 @@ EVAL = ("rules:\n- id: no-eval\n  languages: [python]\n  severity: ERROR\n"
 def rules_of(text: str, origin: str = "test.yaml") -> list[Rule]:
     return [Rule(b["id"], ("r",), frozenset(b["languages"]), b, origin)
             for b in parse_rules(origin, text.encode())]
+
+
+def only(resident: Resident) -> LspServer:
+    assert len(resident.warm) == 1
+    return next(iter(resident.warm.values())).server
 
 
 @pytest.fixture
@@ -85,9 +91,9 @@ def test_a_killed_server_falls_back_to_one_shot_and_says_so(resident: Resident) 
     rules = rules_of(EVAL)
     first = resident.job(SEMGREP, rules, config_text(rules), {"a.py": b"eval(1)\n"}, 60.0)
     assert first is not None and first.wait().matches["a.py"][0].rule == "no-eval"
-    assert resident.server is not None
-    os.killpg(resident.server.proc.pid, signal.SIGKILL)
-    resident.server.proc.wait()
+    server = only(resident)
+    os.killpg(server.proc.pid, signal.SIGKILL)
+    server.proc.wait()
     contents = {"b.py": b"y = 2\neval(y)\n"}
     job = resident.job(SEMGREP, rules, config_text(rules), contents, 60.0)
     assert job is not None
@@ -110,6 +116,8 @@ def test_a_changed_rule_restarts_it_and_the_new_rule_applies(resident: Resident)
     assert {m.rule for m in run.matches["a.py"]} == {"swallow", "no-eval"}
     assert run.entry == ENTRY and resident.starts == 2
     assert resident.snapshot() == "resident semgrep lsp"
+    job = resident.job(SEMGREP, old, config_text(old), contents, 60.0)   # still warm
+    assert job is not None and job.wait().entry == ENTRY and resident.starts == 2
 
 
 def test_a_file_with_non_ascii_text_goes_to_a_one_shot_run(resident: Resident,
@@ -128,14 +136,13 @@ def test_a_hung_server_times_out_and_the_review_is_one_shot(resident: Resident) 
     rules = rules_of(EVAL)
     first = resident.job(SEMGREP, rules, config_text(rules), {"a.py": b"eval(1)\n"}, 60.0)
     assert first is not None and first.wait().entry == ENTRY
-    assert resident.server is not None
-    os.kill(resident.server.proc.pid, signal.SIGSTOP)      # alive, answering nothing
+    os.kill(only(resident).proc.pid, signal.SIGSTOP)      # alive, answering nothing
     job = resident.job(SEMGREP, rules, config_text(rules), {"a.py": b"x = 1\neval(1)\n"}, 60.0)
     assert job is not None
     run = job.wait()
     assert run.entry.startswith("semgrep scan") and run.matches["a.py"][0].line == 2
     assert "gave no diagnostics in time (1s)" in resident.snapshot()
-    assert resident.server is None                          # killed, not left stopped
+    assert not resident.warm                                # killed, not left stopped
 
 
 def test_a_server_answering_garbage_is_dropped_for_one_shot(resident: Resident,

@@ -28,13 +28,37 @@ ENTRY = "semgrep lsp (resident)"
 PER_FILE = 15.0    # a warm scan of one file takes ~10-300 ms; past this it is hung
 
 
+class Warm:
+    """One server and its workspace folder (copies of the files it scanned)."""
+
+    def __init__(self, executable: str, config_text: str) -> None:
+        self.folder = scratch.run_folder()
+        self.src = Path(self.folder, "src")
+        self.src.mkdir()
+        (self.src / ".semgrepignore").write_text("")   # no default ignores, as one-shot
+        config = Path(self.folder, "rules.json")
+        config.write_text(config_text, encoding="utf-8")
+        try:
+            self.server = LspServer(executable, config, self.src)
+        except (ResidentError, OSError):
+            scratch.remove(self.folder)
+            raise
+
+    def stop(self) -> None:
+        self.server.stop()
+        scratch.remove(self.folder)
+
+
 class Resident:
+    """The daemon's warm engines: one per rule config (a save of another language or
+    area has another), the least recently used stopped past KEEP."""
+
+    KEEP = 3
+
     def __init__(self, cooldown: float = 60.0, per_file: float = PER_FILE,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.cooldown, self.per_file, self.clock = cooldown, per_file, clock
-        self.key: tuple[object, ...] | None = None
-        self.server: LspServer | None = None
-        self.folder: str | None = None
+        self.warm: dict[tuple[object, ...], Warm] = {}     # oldest use first
         self.down_since: float | None = None
         self.reason: str | None = None
         self.starts = 0
@@ -48,35 +72,30 @@ class Resident:
             return None
         return ResidentJob(self, executable, rules, config_text, contents, timeout)
 
-    def server_for(self, executable: str, config_text: str) -> tuple[LspServer, Path]:
-        """The engine for this config, (re)started when the config or semgrep changed."""
+    def server_for(self, executable: str, config_text: str) -> Warm:
+        """The engine for this config, started when none has it (new rules, a changed
+        semgrep: its path and mtime are in the key); one that died is a failure."""
         key = (executable, _mtime(executable), hashlib.sha256(config_text.encode()).digest())
-        if self.server is not None and not self.server.alive():
-            raise ResidentError(f"semgrep lsp died (exit {self.server.proc.poll()})")
-        if self.server is None or key != self.key:
-            self.stop()
-            self.folder = scratch.run_folder()
-            src = Path(self.folder, "src")
-            src.mkdir()
-            (src / ".semgrepignore").write_text("")   # semgrep's default ignores, as one-shot
-            config = Path(self.folder, "rules.json")
-            config.write_text(config_text, encoding="utf-8")
+        warm = self.warm.pop(key, None)
+        if warm is not None and not warm.server.alive():
+            warm.stop()
+            raise ResidentError(f"semgrep lsp died (exit {warm.server.proc.poll()})")
+        if warm is None:
+            while len(self.warm) >= self.KEEP:
+                self.warm.pop(next(iter(self.warm))).stop()
             self.starts += 1
-            self.server = LspServer(executable, config, src)
-            self.key, self.down_since, self.reason = key, None, None
-        assert self.folder is not None
-        return self.server, Path(self.folder, "src")
+            warm = Warm(executable, config_text)
+            self.down_since, self.reason = None, None
+        self.warm[key] = warm
+        return warm
 
     def failed(self, reason: str) -> None:
         self.stop()
         self.down_since, self.reason = self.clock(), reason
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.stop()
-        if self.folder is not None:
-            scratch.remove(self.folder)
-        self.server, self.folder, self.key = None, None, None
+        while self.warm:
+            self.warm.popitem()[1].stop()
 
     def snapshot(self) -> str:
         """The engine line of `gitmon status`."""
@@ -84,7 +103,7 @@ class Resident:
             left = max(0.0, self.cooldown - (self.clock() - self.down_since))
             return (f"one-shot (resident semgrep lsp failed: {self.reason}; retry in "
                     f"{left:.0f}s)")
-        return "resident semgrep lsp" if self.server is not None else "one-shot"
+        return "resident semgrep lsp" if self.warm else "one-shot"
 
 
 class ResidentJob:
@@ -142,8 +161,8 @@ class ResidentJob:
         if not data.isascii():
             return None
         try:
-            server, src = self.owner.server_for(self.executable, self.config_text)
-            names = _write_tree(src, {path: data})
+            warm = self.owner.server_for(self.executable, self.config_text)
+            names = _write_tree(warm.src, {path: data})
             if path not in names:       # a name the temp tree cannot hold as it is
                 return None
             # a hung server leaves at least half the review's time to the one-shot run
@@ -151,7 +170,7 @@ class ResidentJob:
             left = min(self.owner.per_file, max(1.0, left / 2))
             # left in place: the server lists its targets once, and a path it knows is
             # scanned at the first open
-            return server.scan(src / path, left)
+            return warm.server.scan(warm.src / path, left)
         except (ResidentError, OSError, UnicodeDecodeError) as exc:
             self.owner.failed(str(exc))
             return None
