@@ -43,6 +43,13 @@ class LspServer:
         self.broken: str | None = None
         threading.Thread(target=self._read_out, daemon=True).start()
         threading.Thread(target=self._read_err, daemon=True).start()
+        try:
+            self._initialize(config, workspace)
+        except ResidentError:
+            self.stop()             # a server that did not come up is not left running
+            raise
+
+    def _initialize(self, config: Path, workspace: Path) -> None:
         uri = workspace.as_uri()
         # the one-shot run's limits: no size limit, semgrep's default 5 s per rule and file
         scan = {"configuration": [str(config)], "onlyGitDirty": False, "ci": False,
@@ -68,19 +75,20 @@ class LspServer:
 
     def _open(self, path: Path, timeout: float) -> tuple[list[dict[str, Any]], str]:
         uri = path.as_uri()
-        with self.cond:
-            seen, start = len(self.published.get(uri, [])), len(self.log)
+        with self.cond:     # scans come one at a time: what is before this one is done
+            self.log.clear()
+            self.published.pop(uri, None)
         self._send("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": "", "version": 1, "text": path.read_text("utf-8")}})
         try:
-            self._wait(lambda: len(self.published.get(uri, [])) > seen, timeout,
+            self._wait(lambda: uri in self.published, timeout,
                        "gave no diagnostics in time")
-            self._wait(lambda: _block(self.log[start:]) is not None, SETTLE,
+            self._wait(lambda: _block(self.log) is not None, SETTLE,
                        "logged no end of its scan")
         finally:
             self._send("textDocument/didClose", {"textDocument": {"uri": uri}})
         with self.cond:
-            answers, block = self.published[uri][seen:], _block(self.log[start:])
+            answers, block = list(self.published[uri]), _block(self.log)
         diagnostics = answers[0]
         if not isinstance(diagnostics, list) or not all(isinstance(d, dict) for d in diagnostics):
             raise ResidentError("semgrep lsp gave malformed diagnostics")

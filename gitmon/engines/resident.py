@@ -103,7 +103,7 @@ class Resident:
             left = max(0.0, self.cooldown - (self.clock() - self.down_since))
             return (f"one-shot (resident semgrep lsp failed: {self.reason}; retry in "
                     f"{left:.0f}s)")
-        return "resident semgrep lsp" if self.warm else "one-shot"
+        return "resident semgrep lsp" + ("" if self.warm else " (starts at the next scan)")
 
 
 class ResidentJob:
