@@ -85,14 +85,14 @@ def daemon_state(repo: Path) -> dict[str, Any]:
         return {}
 
 
-def wait_for(check: Any, timeout: float = 60.0) -> Any:
+def wait_for(check: Any, timeout: float = 60.0, what: str = "the daemon") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
         time.sleep(0.005)
-    raise SystemExit("timed out waiting for the daemon")
+    raise SystemExit(f"timed out waiting for {what}")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -113,7 +113,8 @@ def save_round(repo: Path, i: int, debounce: float) -> dict[str, Any]:
     before = len(ledger(repo))
     (repo / "src/retry/client.py").write_text(TOKEN_LOG + f"# round {i}\n")
     saved = time.perf_counter()
-    entry = wait_for(lambda: [e for e in ledger(repo)[before:] if e["source"] == "daemon"])[0]
+    entry = wait_for(lambda: [e for e in ledger(repo)[before:] if e["source"] == "daemon"],
+                     what=f"the record of save {i}")[0]
     latency = time.perf_counter() - saved
     record = json.loads((repo / ".gitmon" / entry["record"]).read_text())
     assert record["verdict"] == "block" and record["engine"]["scanned"] == 1, record["engine"]
@@ -185,12 +186,14 @@ def watch(repo: Path, env: dict[str, str], args: argparse.Namespace, saves: int,
           first: int) -> dict[str, Any]:
     """One daemon: start, `saves` rounds, (the first block only) idle CPU, stop."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "gitmon", "watch", "--debounce",
-                             str(args.debounce)], cwd=repo, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = repo.parent / f"daemon-{first}.log"
+    with log.open("wb") as err:     # its own account, shown if the bench gives up on it
+        proc = subprocess.Popen([sys.executable, "-m", "gitmon", "watch", "--debounce",
+                                 str(args.debounce)], cwd=repo, env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
     try:
         wait_for(lambda: daemon_state(repo).get("pid") == proc.pid
-                 and daemon_state(repo).get("state") == "watching")
+                 and daemon_state(repo).get("state") == "watching", what="the daemon to start")
         startup = time.perf_counter() - started
         memory_start = memory_kib(proc.pid)
         rounds = [save_round(repo, first + i, args.debounce) for i in range(saves)]
@@ -202,6 +205,9 @@ def watch(repo: Path, env: dict[str, str], args: argparse.Namespace, saves: int,
                 "idle_cpu": cpu_seconds(proc.pid) - cpu0, "memory_start": memory_start,
                 "memory_end": memory_kib(proc.pid), "state": daemon_state(repo),
                 "memory_server_kib": sum(memory_kib(p).get("VmRSS", 0) for p in children(proc.pid))}
+    except SystemExit:
+        sys.stderr.write(log.read_text()[-3000:])
+        raise
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(10)
