@@ -1,7 +1,11 @@
 """Benchmark: what the gitmon pre-commit hook adds to `git commit` of an unwatched file.
 
 SPEC §7: a commit touching no watched area may add at most 5x `python -c pass`; issue 11
-sets the goal at 3x.
+sets the goal at 3x. Issue 11 also asks that a routed commit whose content a running
+daemon (`gitmon watch`) already reviewed add at most 2x what the idle hook adds: measured
+in a third clone with a daemon, each round saving new routed content, waiting for the
+daemon's review, then committing it; beside it, the same routed commit with no daemon
+and the content already in the review cache (the hook reviews by itself, semgrep not run).
 In a temp repo with a few hundred files, every measurement is interleaved (one run of
 each per round, so load from other processes hits all alike) and the median of the
 rounds is reported. The hook's overhead is median(commit with hook) - median(commit
@@ -27,16 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@gitmon.invalid",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@gitmon.invalid",
-           "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1"}
-# Bytecode caches are written as an installed gitmon has them (pip compiles on install): a
-# shell with PYTHONDONTWRITEBYTECODE would time the compiler instead of the hook.
-ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, **GIT_ENV}
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, env=ENV, check=True, capture_output=True)
+from routed_commit import ENV, Daemon, git, into_cache, routed_stager
 
 
 def make_repo(path: Path, files: int) -> Path:
@@ -86,28 +81,12 @@ def stager(repo: Path) -> Callable[[], None]:
 def measure(files: int, runs: int) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix="gitmon-bench-hook-"))
     plain = make_repo(tmp / "plain", files)
-    hooked = tmp / "hooked"
-    git(tmp, "clone", "-q", str(plain), str(hooked))
-    subprocess.run([sys.executable, "-m", "gitmon", "hook", "install"], cwd=hooked, env=ENV,
-                   check=True, capture_output=True)
-    py = sys.executable
-    cases: dict[str, tuple[list[str], Path, Callable[[], None] | None]] = {
-        "python -c pass": ([py, "-c", "pass"], tmp, None),
-        "python -c 'import gitmon'": ([py, "-c", "import gitmon"], tmp, None),
-        "git diff --cached --name-status": (["git", "diff", "--cached", "--name-status"], hooked,
-                                            stager(hooked)),
-        # the hook's own argv (hooks/hook.sh): the only one the fast path takes
-        "gitmon check --staged (fast path)": ([py, "-m", "gitmon", "check", "--staged", "--source",
-                                               "pre-commit"], hooked, None),
-        "git commit, no hook": (["git", "commit", "-q", "-m", "x"], plain, stager(plain)),
-        "git commit, gitmon hook": (["git", "commit", "-q", "-m", "x"], hooked, stager(hooked)),
-    }
-    for argv, cwd, before in cases.values():   # warm caches (and gitmon's routing table)
-        timed(argv, cwd, before)
-    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
-    for _ in range(runs):
-        for name, (argv, cwd, before) in cases.items():
-            samples[name].append(timed(argv, cwd, before))
+    hooked, routed, served = (clone(plain, tmp / n) for n in ("hooked", "routed", "served"))
+    daemon = Daemon(served)
+    try:
+        samples = rounds(cases(tmp, plain, hooked, routed, served, daemon), runs, daemon)
+    finally:
+        asked = daemon.stop()
     medians = {name: round(statistics.median(w for w, _ in s) * 1000, 2)
                for name, s in samples.items()}
     cpu = {name: round(statistics.median(c for _, c in s) * 1000, 2)
@@ -115,6 +94,8 @@ def measure(files: int, runs: int) -> dict[str, object]:
     overhead = round(medians["git commit, gitmon hook"] - medians["git commit, no hook"], 2)
     ratio = round(overhead / medians["python -c pass"], 2)
     cpu_overhead = round(cpu["git commit, gitmon hook"] - cpu["git commit, no hook"], 2)
+    added = {name: round(medians[name] - medians["git commit, no hook"], 2)
+             for name in (SERVED, CACHED)}
     return {
         "benchmark": "hook", "files": files, "runs": runs, "unit": "ms (median)",
         "medians_ms": medians, "hook_overhead_ms": overhead,
@@ -126,7 +107,63 @@ def measure(files: int, runs: int) -> dict[str, object]:
         "meets_goal": ratio <= 3, "gitmon": str(Path(gitmon_file()).parent),
         "python": sys.version.split()[0], "git": _git_version(), "cpus": os.cpu_count(),
         "platform": platform.platform(),
+        # a routed commit whose content the daemon reviewed: what it adds, over the idle hook's
+        "routed_added_ms": added, "served_over_idle_hook": round(added[SERVED] / overhead, 2),
+        "cached_over_idle_hook": round(added[CACHED] / overhead, 2),
+        "served_goal": "<= 2x the idle hook (issue 11)",
+        "meets_served_goal": added[SERVED] <= 2 * overhead,
+        # the daemon's own count: every served commit (warm-up included) was its answer
+        "daemon_answered": asked.get("hook_reviews"), "served_commits": runs + 1,
     }
+
+
+SERVED = "git commit, routed, daemon reviewed it"
+CACHED = "git commit, routed, no daemon, cached"
+Case = tuple[list[str], Path, Callable[[], None] | None]
+
+
+def clone(plain: Path, path: Path) -> Path:
+    git(path.parent, "clone", "-q", str(plain), str(path))
+    subprocess.run([sys.executable, "-m", "gitmon", "hook", "install"], cwd=path, env=ENV,
+                   check=True, capture_output=True)
+    return path
+
+
+def cases(tmp: Path, plain: Path, hooked: Path, routed: Path, served: Path,
+          daemon: Daemon) -> dict[str, Case]:
+    py = sys.executable
+    commit = ["git", "commit", "-q", "-m", "x"]
+    return {
+        "python -c pass": ([py, "-c", "pass"], tmp, None),
+        "python -c 'import gitmon'": ([py, "-c", "import gitmon"], tmp, None),
+        "git diff --cached --name-status": (["git", "diff", "--cached", "--name-status"], hooked,
+                                            stager(hooked)),
+        # the hook's own argv (hooks/hook.sh): the only one the fast path takes
+        "gitmon check --staged (fast path)": ([py, "-m", "gitmon", "check", "--staged", "--source",
+                                               "pre-commit"], hooked, None),
+        "git commit, no hook": (commit, plain, stager(plain)),
+        "git commit, gitmon hook": (commit, hooked, stager(hooked)),
+        CACHED: (commit, routed, routed_stager(routed, into_cache(routed))),
+        SERVED: (commit, served, routed_stager(served, daemon.review)),
+    }
+
+
+def rounds(all_cases: dict[str, Case], runs: int, daemon: Daemon,
+           ) -> dict[str, list[tuple[float, float]]]:
+    """Interleaved: one run of each case per round, the daemon idle before each."""
+    def quiet(before: Callable[[], None] | None) -> Callable[[], None]:
+        def run() -> None:
+            daemon.quiet()
+            if before is not None:
+                before()
+        return run
+    for argv, cwd, before in all_cases.values():   # warm caches (and gitmon's routing table)
+        timed(argv, cwd, quiet(before))
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in all_cases}
+    for _ in range(runs):
+        for name, (argv, cwd, before) in all_cases.items():
+            samples[name].append(timed(argv, cwd, quiet(before)))
+    return samples
 
 
 def gitmon_file() -> str:
@@ -155,6 +192,10 @@ def main() -> int:
     print(f"{'hook overhead':40} {result['hook_overhead_ms']:8.1f} ms = "
           f"{result['overhead_over_python_start']}x python -c pass (target <= 5x, goal <= 3x); "
           f"cpu {result['hook_cpu_overhead_ms']} ms = {result['cpu_overhead_over_python_start']}x")
+    print(f"{'routed commit, daemon reviewed it':40} adds {result['routed_added_ms']} ms: "
+          f"{result['served_over_idle_hook']}x the idle hook (goal <= 2x; cached, no daemon: "
+          f"{result['cached_over_idle_hook']}x); the daemon answered "
+          f"{result['daemon_answered']} of {result['served_commits']} commits")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     return 0

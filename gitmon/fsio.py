@@ -41,11 +41,12 @@ class WriteError(FatalError):
 
 def atomic_write(path: str, data: str | bytes, *, anchor: str | None = None,
                  tmp_dir: str | None = None, mode: int = 0o644,
-                 replace_link: bool = False) -> None:
+                 replace_link: bool = False, durable: bool = True) -> None:
     """Write path whole or not at all (temp file + rename), with no link followed.
 
     `anchor` is the trusted folder path lies in (default: its own folder); `tmp_dir`,
-    also below the anchor, holds the temp file (default: path's folder).
+    also below the anchor, holds the temp file (default: path's folder). `durable`:
+    synced to disk before the rename (after a crash, a file that was not may be empty).
     """
     anchor, parts, name = _split(path, anchor)
     blob = data.encode("utf-8") if isinstance(data, str) else data
@@ -58,14 +59,15 @@ def atomic_write(path: str, data: str | bytes, *, anchor: str | None = None,
             tfd = os.dup(dfd)
         try:
             _check_target(dfd, name, path, replace_link)
-            _write_via_temp(tfd, dfd, name, blob, mode, path)
+            _write_via_temp(tfd, dfd, name, blob, mode, path, durable)
         finally:
             os.close(tfd)
     finally:
         os.close(dfd)
 
 
-def _write_via_temp(tfd: int, dfd: int, name: str, blob: bytes, mode: int, path: str) -> None:
+def _write_via_temp(tfd: int, dfd: int, name: str, blob: bytes, mode: int, path: str,
+                    durable: bool = True) -> None:
     sweep(tfd)
     tmp = temp_name(os.path.splitext(name)[1])
     try:
@@ -75,7 +77,8 @@ def _write_via_temp(tfd: int, dfd: int, name: str, blob: bytes, mode: int, path:
             if mode & 0o111:
                 os.fchmod(fd, mode)        # an executable (a hook) must not lose its x bits
             write_all(fd, blob)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, name, src_dir_fd=tfd, dst_dir_fd=dfd)

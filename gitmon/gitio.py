@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 NULL_SHA = "0" * 40
 _EXTRA_ENV: dict[str, str] = {}
+_THREAD = threading.local()   # per thread: the daemon answers a hook about the hook's index
 
 
 def optional_locks(enabled: bool) -> None:
@@ -32,8 +33,14 @@ def optional_locks(enabled: bool) -> None:
         _EXTRA_ENV["GIT_OPTIONAL_LOCKS"] = "0"
 
 
+def use_index(path: str | None) -> None:
+    """This thread's git calls read the index file at path (None: git's own choice again)."""
+    _THREAD.index = path
+
+
 def _env() -> dict[str, str]:
-    return gitquick.env(_EXTRA_ENV)
+    index = getattr(_THREAD, "index", None)
+    return gitquick.env(_EXTRA_ENV if index is None else {**_EXTRA_ENV, "GIT_INDEX_FILE": index})
 
 
 def run(root: Path | str, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:

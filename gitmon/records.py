@@ -204,12 +204,12 @@ def ensure_dir(base: Path) -> None:
     fsio.create_once(str(base / ".gitignore"), IGNORE_TEXT, anchor=str(base.parent))
 
 
-def save(base: Path, rel: str, text: str, mode: int = 0o600) -> Path:
+def save(base: Path, rel: str, text: str, mode: int = 0o600, durable: bool = True) -> Path:
     """Write base/rel atomically: no link followed below base's parent, temp files in base/tmp."""
     ensure_dir(base)
     path = base / rel
     fsio.atomic_write(str(path), text, anchor=str(base.parent), tmp_dir=str(base / "tmp"),
-                      mode=mode)
+                      mode=mode, durable=durable)
     return path
 
 

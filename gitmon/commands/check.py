@@ -13,7 +13,7 @@ from gitmon.daemon import client
 from gitmon.pipeline import Pipeline
 from gitmon.policy import Policy
 from gitmon.reports import renderer
-from gitmon.review import Options, Part, Review, load_baseline
+from gitmon.review import EngineLink, Options, Part, Review, load_baseline
 from gitmon.rulecheck import load_policy
 from gitmon.rulesets import Reader, disk_reader
 
@@ -40,20 +40,23 @@ def execute(*, root: Path, policy: Policy, reader: Reader, selector: ChangeSourc
             fail_on: str | None, diff_filter: str | None, record: bool, source: str,
             use_cache: bool = True, baseline: frozenset[str] | None = None,
             prelaunched: Prelaunch | None = None, state: Path | None = None,
-            part: Part | None = None) -> tuple[Review, Record]:
+            part: Part | None = None, daemon: EngineLink | None = None,
+            engine_off: str | None = None) -> tuple[Review, Record]:
     """The selected change through the pipeline; shared by check, the hooks and ci.
 
     `baseline` replaces the baseline file on disk (ci reads it from the base commit);
     `prelaunched` is the hook's early semgrep job (see `gitmon.hook.prelaunch`); `state`
     replaces settings.records as the folder of records and cache (ci's $RUNNER_TEMP);
-    `part`: one shard of CI's matrix (`gitmon.ci.shard`).
+    `part`: one shard of CI's matrix (`gitmon.ci.shard`); `daemon` and `engine_off`: the
+    daemon reviewing for the hook from what it reviewed (`gitmon.daemon.staged`).
     """
     flow = Pipeline(root, policy, reader=reader, state=state, write=record)
     if baseline is None:
         baseline = load_baseline(root, policy)
     options = Options(source=source, filter=diff_filter, fail_on=fail_on, use_cache=use_cache,
                       baseline=baseline, prelaunched=prelaunched,
-                      daemon=_daemon(root, policy, selector, use_cache), part=part)
+                      daemon=daemon or _daemon(root, policy, selector, use_cache),
+                      engine_off=engine_off, part=part)
     # a shard's verdict is not the commit's: no note on it (`gitmon merge` has the verdict)
     outcome = flow.record(flow.review(selector.change(root), options), note=part is None)
     return outcome.review, outcome.record

@@ -2,7 +2,8 @@
 
 Each review tells `Answers` the engine's matches per (path, blob id, rule-set digest) it
 scanned or took from the cache; the hook's `check --staged` asks for its staged files
-and takes what is there (see `client.py` for the exchange). The socket lives in
+and takes what is there, or its fast path asks for the whole staged review (`staged.py`;
+see `client.py` for the exchange). The socket lives in
 `<git dir>/gitmon/`, mode 0600; a path there that is a link or another user's is
 refused (the daemon then serves nobody, and says so), never followed or removed.
 """
@@ -44,29 +45,54 @@ class Answers:
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
 
-    def answer(self, request: Any) -> dict[str, Any]:
-        policy = self.policy()
-        if not isinstance(request, dict) or policy is None or request.get("policy") != policy:
-            return {"status": "stale"}
-        files = request.get("files")
+    def lookup(self, files: list[Any]) -> dict[str, list[dict[str, Any]]]:
+        """The matches of each [path, blob id, rule-set digest] it has (others ignored)."""
         found: dict[str, list[dict[str, Any]]] = {}
         with self._lock:
-            for item in files if isinstance(files, list) else []:
+            for item in files:
                 if isinstance(item, list) and len(item) == 3 and all(
                         isinstance(x, str) for x in item):
                     hit = self._entries.get((item[0], item[1], item[2]))
                     if hit is not None:
                         found[item[0]] = hit
             self.served += len(found)
-        return {"status": "ok", "files": found}
+        return found
+
+    def knows(self, files: list[tuple[str, str]]) -> bool:
+        """Whether it reviewed each (path, blob id), with whatever rules."""
+        with self._lock:
+            seen = {(path, blob) for path, blob, _ in self._entries}
+        return all(f in seen for f in files)
+
+    def answer(self, request: Any) -> dict[str, Any]:
+        policy = self.policy()
+        if not isinstance(request, dict) or policy is None or request.get("policy") != policy:
+            return {"status": "stale"}
+        files = request.get("files")
+        return {"status": "ok", "files": self.lookup(files if isinstance(files, list) else [])}
+
+
+class Memory:
+    """The daemon's answers as its own review for the hook asks them (`staged.py`): what
+    it reviewed is served, nothing is added."""
+
+    def __init__(self, answers: Answers) -> None:
+        self.answers = answers
+
+    def ask(self, files: dict[str, tuple[str, str]]) -> dict[str, list[dict[str, Any]]]:
+        return self.answers.lookup([[p, b, r] for p, (b, r) in files.items()])
+
+    def remember(self, path: str, blob: str, rules: str, matches: list[dict[str, Any]]) -> None:
+        pass
 
 
 class Server:
     """One thread accepting the hook's connections, one short exchange each."""
 
-    def __init__(self, git_dir: str, answers: Answers, warn: Callable[[str], None]) -> None:
+    def __init__(self, git_dir: str, answers: Answers, warn: Callable[[str], None],
+                 staged: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
         self.path = client.socket_path(git_dir)
-        self.answers, self.warn = answers, warn
+        self.answers, self.warn, self.staged = answers, warn, staged
         self._sock: socket.socket | None = None
 
     @property
@@ -128,5 +154,9 @@ class Server:
             if not chunk:
                 break
             data += chunk
-        reply = self.answers.answer(json.loads(data)) if len(data) <= MAX_REQUEST else {}
+        request = json.loads(data) if len(data) <= MAX_REQUEST else None
+        if isinstance(request, dict) and request.get("kind") == "staged":
+            reply = self.staged(request) if self.staged else {"status": "miss"}
+        else:
+            reply = self.answers.answer(request)
         conn.sendall(json.dumps(reply).encode() + b"\n")

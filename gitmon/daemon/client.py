@@ -1,7 +1,9 @@
-"""The hook asks a running daemon for the engine's findings on content it already reviewed.
+"""The hook asks a running daemon about content the daemon already reviewed.
 
 Import-light (socket, json and builtin modules only): the hook's fast path may call it before the
-rest of gitmon is loaded. One request per connection, one JSON line each way:
+rest of gitmon is loaded. One request per connection, one JSON line each way, of two kinds.
+
+The engine's matches per file (the full review path asks, `review.EngineLink`):
 
     -> {"policy": DIGEST, "files": [[path, blob id, rule-set digest], ...]}
     <- {"status": "ok", "files": {path: [match, ...]}}     only the files it reviewed
@@ -9,21 +11,46 @@ rest of gitmon is loaded. One request per connection, one JSON line each way:
 
 The rule-set digest is the review cache's (`RuleSet.digest` of the file's reviewers), the
 blob id git's for the content: the daemon answers a file only when it scanned exactly
-that content with exactly those rules. No daemon, a stale one, a socket that is not the
-user's own, a timeout or any error: None, and the caller reviews by itself.
+that content with exactly those rules.
+
+The whole staged review (the hook's fast path asks, before it starts semgrep):
+
+    -> {"kind": "staged", "argv": HOOK_ARGS, "policy_text": TEXT, "origin": ...,
+        "index_file": PATH, "index_stat": [inode, size, mtime ns],
+        "names": [[status, path], ...], "routed": [path, ...], "colour": bool,
+        "semgrep": GITMON_SEMGREP}
+    <- {"status": "ok", "exit": CODE, "text": TEXT, "record": RECORD}
+    <- {"status": "miss" | "stale"}
+
+The daemon reads the hook's index file (`index_file`) while it is the very file the hook
+saw (`index_stat`, before and after its review: git replaces an index whole, never in
+place), sees the same staged names, and answers only under the same policy with every
+routed file's matches in hand (see `daemon/staged.py`). The daemon writes nothing: the
+hook writes the record it is sent, so one review makes exactly one record whether the
+answer arrives or not.
+
+No daemon, a stale one, a socket that is not the user's own, a timeout or any error:
+None, and the caller reviews by itself.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
 import stat
 import time
 
+TYPE_CHECKING = False   # `import typing` costs ~7 ms on the hook's path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeGuard
+
+    from gitmon.record import Record
+
 TIMEOUT = 0.2          # seconds for the whole exchange: past that the hook scans by itself
 MAX_REPLY = 16 << 20   # bytes: a reply beyond this is not the daemon's
+STAGED_TIMEOUT = 0.5   # a whole review from the cache; past that the hook reviews by itself
 SOCKET_NAME = "daemon.sock"
 
 
@@ -33,11 +60,15 @@ def socket_path(git_dir: str) -> str:
 
 def policy_digest(text: str) -> str:
     """The policy as the daemon and the hook both read it: its text."""
+    import hashlib  # here: the fast path's staged question sends raw text, never a digest
+
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def blob_id(content: bytes) -> str:
     """git's id of content as a blob (SHA-1 repositories; elsewhere it only never matches)."""
+    import hashlib
+
     return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
 
 
@@ -70,6 +101,35 @@ def ask(git_dir: str, policy: str, files: list[list[str]],
             if p in wanted and isinstance(m, list) and all(_is_match(x) for x in m)}
 
 
+def staged(git_dir: str, request: dict[str, object], timeout: float = STAGED_TIMEOUT,
+           meanwhile: Callable[[], None] | None = None) -> tuple[int, str, Record] | None:
+    """(exit code, text, record) of the daemon's review of the staged change; None: review
+    by yourself (no daemon, a stale or busy one, a miss, any error). `meanwhile` runs
+    while the daemon reviews."""
+    path = socket_path(git_dir)
+    if not is_own_socket(path):
+        return None
+    try:
+        reply = _exchange(path, {**request, "kind": "staged"}, timeout, meanwhile)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(reply, dict) or reply.get("status") != "ok":
+        return None
+    code, text, record = reply.get("exit"), reply.get("text"), reply.get("record")
+    if type(code) is not int or not isinstance(text, str) or not _is_staged_record(record):
+        return None
+    return code, text, record
+
+
+def _is_staged_record(record: object) -> TypeGuard[Record]:
+    """A pre-commit record of the index whose id can name its file (nothing else is written)."""
+    if not isinstance(record, dict) or not isinstance(record.get("change"), dict):
+        return False
+    rid = record.get("id")
+    return (isinstance(rid, str) and rid.replace("-", "").isalnum() and rid.isascii()
+            and record.get("source") == "pre-commit" and record["change"].get("kind") == "staged")
+
+
 class Link:
     """The hook's side of `review.EngineLink`: it asks, and remembers nothing."""
 
@@ -94,13 +154,16 @@ def _is_match(item: object) -> bool:
         type(item[k]) is t for k, t in MATCH_FIELDS.items())
 
 
-def _exchange(path: str, request: dict[str, object], timeout: float) -> object:
+def _exchange(path: str, request: dict[str, object], timeout: float,
+              meanwhile: Callable[[], None] | None = None) -> object:
     deadline = time.monotonic() + timeout
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         sock.connect(path)
         sock.sendall(json.dumps(request).encode() + b"\n")
         sock.shutdown(socket.SHUT_WR)
+        if meanwhile is not None:
+            meanwhile()
         chunks, size = [], 0
         while True:    # the deadline is the whole exchange's, not each read's
             left = deadline - time.monotonic()

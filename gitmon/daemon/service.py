@@ -27,6 +27,7 @@ from gitmon.daemon.heartbeat import HEARTBEAT, STATE_FILE, Heartbeat
 from gitmon.daemon.ignore import IgnoreRules
 from gitmon.daemon.lock import LOCK_FILE, DaemonLock
 from gitmon.daemon.loop import Loop, say
+from gitmon.daemon.staged import Staged
 from gitmon.pipeline import WriteGuard
 from gitmon.review import now
 
@@ -58,6 +59,7 @@ class Service:
         self.loop.heartbeat = self.heartbeat
         self.watcher: Any = None
         self.server: Server | None = None
+        self.staged: Staged | None = None
 
     def run(self) -> int:
         lock = DaemonLock(self.base / LOCK_FILE)
@@ -74,7 +76,9 @@ class Service:
         self.watcher = _make_watcher(self.cfg.root, self.loop.policy.settings.records,
                                      self.coalescer.touch, say)
         self.watcher.start()
-        self.server = Server(str(self.loop.git_dir), self.loop.answers, say)
+        self.staged = Staged(self.cfg.root, self.loop.git_dir, lambda: None if
+                             self.loop.policies.error else self.loop.policy, self.loop.answers)
+        self.server = Server(str(self.loop.git_dir), self.loop.answers, say, self.staged.answer)
         self.server.start()
         worker = threading.Thread(target=self._work, name="gitmon-review", daemon=True)
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -128,6 +132,7 @@ class Service:
                 "watch_limit_hit": bool(self.watcher and self.watcher.limit_hit),
                 "hook_socket": bool(self.server and self.server.listening),
                 "hook_served": self.loop.answers.served,
+                "hook_reviews": self.staged.reviews if self.staged else 0,
                 "breaker_detail": self.breaker.snapshot(), "queue_detail": pending}
 
 

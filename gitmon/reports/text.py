@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 from gitmon import counting
 from gitmon.record import FindingEntry, Record
 from gitmon.reports import marker_note
+from gitmon.terminal import use_colour
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "block": "1;31", "pass": "1;32",
             "pending": "1;33", "failed": "31", "passed": "32", "skipped": "2"}
-
-
-def use_colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def paint(text: str, key: str, colour: bool) -> str:

@@ -11,9 +11,9 @@ patterns are judged by what they match (see `sample`), not by their text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from gitmon.policy import Area, Policy, Reviewer
 from gitmon.severity import Severity
@@ -39,14 +39,24 @@ def _block_label(level: Severity | None) -> str:
 
 
 def _reviewers(old: Policy, new: Policy) -> Iterator[Weakening]:
-    for name, before in old.reviewers.items():
-        after = new.reviewers.get(name)
-        key = ("reviewers", name)
+    yield from _entries("reviewers", old.reviewers, new.reviewers, _reviewer,
+                        "reviewer `{}` was removed: the areas it owned lose its rules and "
+                        "checks; restore it under `reviewers:`")
+
+
+_E = TypeVar("_E")
+
+
+def _entries(section: str, old: Mapping[str, _E], new: Mapping[str, _E],
+             compare: Callable[[_E, _E, tuple[str, ...]], Iterator[Weakening]],
+             removed: str) -> Iterator[Weakening]:
+    """Each entry of `section` the new policy dropped, or kept in a weaker form."""
+    for name, before in old.items():
+        after = new.get(name)
         if after is None:
-            yield Weakening(key, Severity.ERROR, f"reviewer `{name}` was removed: the areas it owned "
-                            "lose its rules and checks; restore it under `reviewers:`")
-            continue
-        yield from _reviewer(before, after, key)
+            yield Weakening((section, name), Severity.ERROR, removed.format(name))
+        else:
+            yield from compare(before, after, (section, name))
 
 
 def _reviewer(before: Reviewer, after: Reviewer, key: tuple[str, ...]) -> Iterator[Weakening]:
@@ -84,14 +94,9 @@ def _check_severity(options: Mapping[str, Any]) -> int:
 
 
 def _areas(old: Policy, new: Policy) -> Iterator[Weakening]:
-    for name, before in old.areas.items():
-        after = new.areas.get(name)
-        key = ("areas", name)
-        if after is None:
-            yield Weakening(key, Severity.ERROR, f"area `{name}` was removed: its files are no longer "
-                            "routed to any reviewer; restore it under `areas:`")
-            continue
-        yield from _area(before, after, key)
+    yield from _entries("areas", old.areas, new.areas, _area,
+                        "area `{}` was removed: its files are no longer routed to any reviewer; "
+                        "restore it under `areas:`")
 
 
 def _area(before: Area, after: Area, key: tuple[str, ...]) -> Iterator[Weakening]:
