@@ -72,3 +72,51 @@ def test_a_killed_daemon_leaves_no_server_behind(
     wait_for(lambda: all(not Path(f"/proc/{p}").exists() or "Z" in Path(
         f"/proc/{p}/stat").read_text().split()[2] for p in servers), timeout=5,
         what="the server to exit")
+
+
+POLICY = """\
+version: 1
+areas:
+  retry:
+    paths: ["**/retry/**"]
+    reviewers: [security]
+reviewers:
+  security:
+    title: Security Manager
+    rules: [checks/mine.yaml]
+    checks: []
+    block_on: error
+"""
+EVAL = """\
+rules:
+  - id: no-eval
+    languages: [python]
+    severity: ERROR
+    message: eval of $X
+    pattern: eval($X)
+"""
+EXEC = """\
+  - id: no-exec
+    languages: [python]
+    severity: ERROR
+    message: exec of $X
+    pattern: exec($X)
+"""
+
+
+def test_an_edited_rule_file_starts_a_server_with_the_new_rule(
+        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811 (the fixture)
+    repo.write("gitmon.yml", POLICY)
+    repo.write("checks/mine.yaml", EVAL)
+    repo.commit("policy")
+    d = daemon(repo)
+    settled(repo)
+    first = _save(repo, d, "eval(x)\nexec(y)\n")
+    assert first["engine"]["entry"] == ENTRY  # type: ignore[index]
+    assert {f["rule"] for f in first["findings"]} == {"no-eval"}  # type: ignore[attr-defined]
+    repo.write("checks/mine.yaml", EVAL + EXEC)
+    second = _save(repo, d, "eval(x)\nexec(y)\n# again\n")
+    assert second["engine"]["entry"] == ENTRY  # type: ignore[index]
+    assert {f["rule"] for f in second["findings"]} == {  # type: ignore[attr-defined]
+        "no-eval", "no-exec"}
+    assert len(_servers(d.proc.pid)) == 2      # the first rule set's server is kept warm
