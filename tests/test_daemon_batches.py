@@ -1,6 +1,7 @@
 """The daemon's per-batch git questions: a path git said it does not ignore is not asked
 about again at its next save (`check-ignore` reads the whole index), an ignored one
-always is, and a changed .gitignore forgets what was known."""
+always is, and a changed .gitignore forgets what was known; HEAD's branch is asked only
+when HEAD moved or changed."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def counting_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return log
 
 
-def asked(log: Path) -> int:
-    return log.read_text().split().count("check-ignore") if log.exists() else 0
+def asked(log: Path, command: str = "check-ignore") -> int:
+    return log.read_text().split().count(command) if log.exists() else 0
 
 
 def test_a_path_known_not_ignored_is_not_asked_about_again(
@@ -53,3 +54,14 @@ def test_a_path_known_not_ignored_is_not_asked_about_again(
     loop.handle(Batch(paths=frozenset({".gitignore"})))
     before = asked(log)
     assert loop._relevant(saved) and asked(log) == before + 1   # forgotten: asked again
+
+
+def test_a_batch_of_saves_does_not_ask_for_heads_branch_but_a_head_event_does(
+        repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loop = Loop(repo.path, None, Breaker(), WriteGuard(), Notifier(None), None)
+    log = counting_git(tmp_path, monkeypatch)
+    loop.handle(Batch(paths=frozenset({"README.md"})))       # no watched area: no review
+    assert asked(log, "symbolic-ref") == 0
+    repo.git("checkout", "-q", "-b", "topic")                # same commit, another branch
+    loop.handle(Batch(git=True))
+    assert asked(log, "symbolic-ref") == 1 and loop.last_ref == "refs/heads/topic"

@@ -129,9 +129,12 @@ class Loop:
             self.resync(batch.rescan)
             self.not_ignored.clear()
         self.policies.reload(batch.paths)
-        head, ref = gitio.head(self.root), gitio.head_ref(self.root)
+        head = gitio.head(self.root)
         old, old_ref = self.last_head, self.last_ref
         moved = head != old
+        # HEAD's branch changes only with an event on HEAD itself (or events lost): a batch
+        # of saves needs no `symbolic-ref`
+        ref = gitio.head_ref(self.root) if moved or batch.git or batch.rescan else old_ref
         self.last_head, self.last_ref = head, ref    # seen, whatever its review gives
         if moved and head is not None:
             if ref != old_ref:           # HEAD itself changed: a checkout or a switch
