@@ -4,6 +4,7 @@ killed the next save is still reviewed (one-shot) and `gitmon status` says so.""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Callable
@@ -120,3 +121,25 @@ def test_an_edited_rule_file_starts_a_server_with_the_new_rule(
     assert {f["rule"] for f in second["findings"]} == {  # type: ignore[attr-defined]
         "no-eval", "no-exec"}
     assert len(_servers(d.proc.pid)) == 2      # the first rule set's server is kept warm
+
+
+BROKEN = "def f(:\n    pass\n((((\n\neval(x)\n"
+
+
+def test_a_partly_parsed_save_is_pending_with_the_one_shot_runs_note(
+        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811 (the fixture)
+    repo.write("gitmon.yml", POLICY)
+    repo.write("checks/mine.yaml", EVAL)
+    repo.commit("policy")
+    d = daemon(repo)
+    settled(repo)
+    assert _save(repo, d, "eval(1)\n")["engine"]["entry"] == ENTRY  # type: ignore[index]
+    rec = _save(repo, d, BROKEN)
+    alone = json.loads(repo.gitmon("check", "--worktree", "--format", "json", "--no-cache",
+                                   "--no-record").out)
+    notes = {f["path"]: f.get("note") for f in rec["change"]["files"]}  # type: ignore[index]
+    assert notes[CLIENT] and notes[CLIENT].startswith("unparsable: semgrep")
+    assert notes == {f["path"]: f.get("note") for f in alone["change"]["files"]}
+    assert rec["verdict"] == alone["verdict"] == "pending"
+    assert rec["reviewers"]["security"]["status"] == "pending"  # type: ignore[index]
+    assert state(repo)["engine"] == "resident semgrep lsp"      # not a failure of the server
