@@ -25,6 +25,7 @@ from gitmon.testcode import drop_test_findings
 from gitmon.verdict import ReviewerResult, Verdict, judge
 
 if TYPE_CHECKING:
+    from gitmon.engines.resident import Resident, ResidentJob
     from gitmon.hook.prelaunch import Prelaunch
     from gitmon.record import ShardEntry
 
@@ -62,6 +63,8 @@ class Options:
     # a running daemon's engine answers for content it reviewed (`gitmon.daemon.client`)
     daemon: EngineLink | None = field(default=None, compare=False)
     part: Part | None = None           # a CI shard: only its share of the routed files
+    # the daemon's warm engine (`gitmon.engines.resident`), used in place of a one-shot run
+    resident: Resident | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -109,7 +112,7 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
         options.prelaunched.remember(set(routing.reviewer_files), ruleset)
     scan = _Scan(policy, routing, ruleset, scanned,
                  cache_dir if options.use_cache else None, options.engine_off,
-                 options.prelaunched, options.daemon)
+                 options.prelaunched, options.daemon, options.resident)
     # Built-in checks (some look at the whole change) run once: in shard 1 of a matrix.
     whole = options.part is None or options.part.whole_change
     builtin = _builtin(change, routing, policy, contents) if whole else []  # while semgrep runs
@@ -152,7 +155,7 @@ class _Scan:
     def __init__(self, policy: Policy, routing: Routing, ruleset: RuleSet,
                  contents: dict[str, bytes], cache_dir: Path | None,
                  engine_off: str | None = None, prelaunched: Prelaunch | None = None,
-                 daemon: EngineLink | None = None) -> None:
+                 daemon: EngineLink | None = None, resident: Resident | None = None) -> None:
         self.cache = cache_mod.Cache(cache_dir)
         self.keys: dict[str, str] = {}
         self.matches: dict[str, list[semgrep.Match]] = {}
@@ -180,7 +183,7 @@ class _Scan:
         if served:
             self.engine["daemon"] = len(served)
         self.failure: str | None = None
-        self.job: semgrep.SemgrepJob | None = None
+        self.job: semgrep.SemgrepJob | ResidentJob | None = None
         if not self.todo or not rules or engine_off is not None:
             if prelaunched is not None:
                 prelaunched.discard()
@@ -199,7 +202,8 @@ class _Scan:
             self.started -= time.monotonic() - job.started   # its run began before the review
             self.job = job
             return
-        self.job = semgrep.SemgrepJob(executable, rules, config, self.todo, timeout)
+        warm = resident.job(executable, rules, config, self.todo, timeout) if resident else None
+        self.job = warm or semgrep.SemgrepJob(executable, rules, config, self.todo, timeout)
 
     def finish(self) -> tuple[dict[str, list[semgrep.Match]], str | None, dict[str, object],
                               dict[str, str]]:

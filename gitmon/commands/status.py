@@ -165,5 +165,6 @@ def _daemon_line(d: dict[str, Any]) -> str:
     return (f"daemon: running (pid {d.get('pid')}) since {d.get('running_since')}, heartbeat "
             f"{d.get('heartbeat_at')}; last review {last.get('kind', '-')} "
             f"{last.get('verdict', '-')} at {last.get('at', '-')}; breaker "
-            f"{d.get('breaker')}; queue {d.get('queue')}; {d.get('watches')} watches"
+            f"{d.get('breaker')}; engine {d.get('engine', 'one-shot')}; queue {d.get('queue')}; "
+            f"{d.get('watches')} watches"
             + ("; inotify watch limit hit" if d.get("watch_limit_hit") else ""))

@@ -14,6 +14,7 @@ from gitmon.change.selection import Selector
 from gitmon.daemon.answers import Answers
 from gitmon.daemon.backoff import retry_git
 from gitmon.daemon.breaker import Breaker
+from gitmon.engines.resident import Resident
 from gitmon.pipeline import Outcome, Pipeline, WriteGuard
 from gitmon.policy import Policy
 from gitmon.review import Options, Review, load_baseline
@@ -21,12 +22,13 @@ from gitmon.review import Options, Review, load_baseline
 
 def run_review(root: Path, policy: Policy, selector: Selector, breaker: Breaker,
                guard: WriteGuard, paths: frozenset[str] | None = None,
-               answers: Answers | None = None) -> Outcome:
+               answers: Answers | None = None, resident: Resident | None = None) -> Outcome:
     """paths: the working tree's change of those paths only (a batch of saves); answers:
-    where the engine's matches go for the hook to ask (`answers.py`)."""
+    where the engine's matches go for the hook to ask (`answers.py`); resident: the warm
+    engine that scans in place of a one-shot run."""
     engine_off = breaker.engine_off()
     options = Options(source="daemon", engine_off=engine_off,
-                      baseline=load_baseline(root, policy), daemon=answers)
+                      baseline=load_baseline(root, policy), daemon=answers, resident=resident)
     flow = Pipeline(root, policy, guard=guard)
     def change() -> Change:
         return selector.change(root) if paths is None else sources.worktree_paths(root, paths)

@@ -52,7 +52,8 @@ class Service:
         self.guard = WriteGuard()
         self.stopping = threading.Event()
         self.loop = Loop(cfg.root, cfg.policy_path, self.breaker, self.guard,
-                         notify.Notifier(cfg.notify), None, self._resync, recover=True)
+                         notify.Notifier(cfg.notify), None, self._resync, recover=True,
+                         warm=True)
         self.base = records.records_dir(cfg.root, self.loop.policy.settings.records)
         self.heartbeat = Heartbeat(self.base / STATE_FILE, cfg.root, self._details)
         self.loop.heartbeat = self.heartbeat
@@ -111,6 +112,8 @@ class Service:
         self.watcher.stop()
         if self.server is not None:
             self.server.stop()
+        if self.loop.resident is not None and not worker.is_alive():
+            self.loop.resident.stop()   # else _kill_children already ended it mid-review
         self.heartbeat.update(state="stopped", stopped_at=now())
         say("stopped")
 
@@ -122,7 +125,8 @@ class Service:
         pending = self.coalescer.snapshot()
         busy = any(bool(v) for v in pending.values())
         queue = "reviewing" if self.loop.current else "pending" if busy else "idle"
-        return {"breaker": self.breaker.state, "queue": queue,
+        engine = self.loop.resident.snapshot() if self.loop.resident else "one-shot"
+        return {"breaker": self.breaker.state, "queue": queue, "engine": engine,
                 "reviewing": self.loop.current,
                 "watches": self.watcher.count if self.watcher else 0,
                 "watch_limit_hit": bool(self.watcher and self.watcher.limit_hit),
