@@ -82,7 +82,7 @@ class SemgrepJob:
         self.folder = scratch.run_folder()
         atexit.register(self.cancel)   # an exit before wait() (Ctrl-C) leaves nothing behind
         self.src = Path(self.folder, "src")
-        self.names = _write_tree(self.src, contents)
+        self.names = write_tree(self.src, contents)
         (self.src / ".semgrepignore").write_text("")
         self.config = Path(self.folder, "rules.yaml")
         self.config.write_text(config_text, encoding="utf-8")
@@ -184,7 +184,7 @@ class SemgrepJob:
         return stdout or b"", stderr or b""
 
 
-def _write_tree(src: Path, contents: Mapping[str, bytes]) -> dict[str, str]:
+def write_tree(src: Path, contents: Mapping[str, bytes]) -> dict[str, str]:
     """Write each file under a safe relative name; return temp name -> repo path."""
     names: dict[str, str] = {}
     made: set[str] = set()     # each folder is made once: file creation is the hook's cost

@@ -89,7 +89,7 @@ def _match(result: dict[str, Any], ids: set[str]) -> Match | None:
         end_line = _number(end.get("line", line))
         if line < 1 or end_line < line:
             return None
-        return Match(rule=_rule_id(str(result["check_id"]), ids), line=line, end_line=end_line,
+        return Match(rule=rule_id(str(result["check_id"]), ids), line=line, end_line=end_line,
                      column=_number(start.get("col", 1)), end_column=_number(end.get("col", 1)),
                      severity=str(extra.get("severity", "WARNING")),
                      message=str(extra.get("message", "")))
@@ -137,7 +137,7 @@ def _note(run: EngineRun, path: str, note: str) -> None:
         run.notes[path] = f"{old}; {note}" if old else note
 
 
-def _rule_id(check_id: str, ids: set[str]) -> str:
+def rule_id(check_id: str, ids: set[str]) -> str:
     """Plain `semgrep scan` prefixes ids with the config's folder; undo that."""
     if check_id in ids:
         return check_id

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from gitmon.engines import scratch
-from gitmon.engines.job import HasBody, SemgrepJob, _write_tree
+from gitmon.engines.job import HasBody, SemgrepJob, write_tree
 from gitmon.engines.lsp import LspServer, ResidentError
-from gitmon.engines.output import EngineRun, _rule_id, collect
+from gitmon.engines.output import EngineRun, collect, rule_id
 
 ENTRY = "semgrep lsp (resident)"
 PER_FILE = 15.0    # a warm scan of one file takes ~10-300 ms; past this it is hung
@@ -162,7 +162,7 @@ class ResidentJob:
             return None
         try:
             warm = self.owner.server_for(self.executable, self.config_text)
-            names = _write_tree(warm.src, {path: data})
+            names = write_tree(warm.src, {path: data})
             if path not in names:       # a name the temp tree cannot hold as it is
                 return None
             # a hung server leaves at least half the review's time to the one-shot run
@@ -186,7 +186,7 @@ def _result(path: str, diagnostic: dict[str, Any], severity: dict[str, str]
     return {"path": path, "check_id": rule,
             "start": {"line": _plus1(start.get("line")), "col": _plus1(start.get("character"))},
             "end": {"line": _plus1(end.get("line")), "col": _plus1(end.get("character"))},
-            "extra": {"severity": severity.get(_rule_id(rule, set(severity)), "WARNING"),
+            "extra": {"severity": severity.get(rule_id(rule, set(severity)), "WARNING"),
                       "message": diagnostic.get("message", "")}}
 
 
