@@ -107,11 +107,11 @@ def review(change: Change, policy: Policy, reader: Reader, options: Options,
     # git gave no line diff for a file it calls binary that is text (a `binary` attribute):
     # all of it counts, so an attribute cannot hide a finding
     by_path = {f.path: replace(f, whole=True) if f.binary else f for f in routed}
-    ruleset = load_ruleset(policy, reader, set(routing.reviewer_files))
+    cache = cache_mod.Cache(cache_dir if options.use_cache else None)
+    ruleset = load_ruleset(policy, reader, set(routing.reviewer_files), memo=cache)
     if options.prelaunched is not None:
         options.prelaunched.remember(set(routing.reviewer_files), ruleset)
-    scan = _Scan(policy, routing, ruleset, scanned,
-                 cache_dir if options.use_cache else None, options.engine_off,
+    scan = _Scan(policy, routing, ruleset, scanned, cache, options.engine_off,
                  options.prelaunched, options.daemon, options.resident)
     # Built-in checks (some look at the whole change) run once: in shard 1 of a matrix.
     whole = options.part is None or options.part.whole_change
@@ -153,10 +153,10 @@ class _Scan:
     """Cache look-ups, then one semgrep job for the rest, started at once in the background."""
 
     def __init__(self, policy: Policy, routing: Routing, ruleset: RuleSet,
-                 contents: dict[str, bytes], cache_dir: Path | None,
+                 contents: dict[str, bytes], cache: cache_mod.Cache,
                  engine_off: str | None = None, prelaunched: Prelaunch | None = None,
                  daemon: EngineLink | None = None, resident: Resident | None = None) -> None:
-        self.cache = cache_mod.Cache(cache_dir)
+        self.cache = cache
         self.keys: dict[str, str] = {}
         self.matches: dict[str, list[semgrep.Match]] = {}
         self.todo: dict[str, bytes] = {}

@@ -57,7 +57,8 @@ class Prefill:
     def ruleset(self, reviewers: frozenset[str]) -> RuleSet:
         # Loaded per set of routed reviewers, like review() does, so rule ids and digests match.
         if reviewers not in self._rulesets:
-            self._rulesets[reviewers] = load_ruleset(self.policy, self.reader, set(reviewers))
+            self._rulesets[reviewers] = load_ruleset(self.policy, self.reader, set(reviewers),
+                                                    memo=self.cache)
         return self._rulesets[reviewers]
 
     def warm(self, routed: Sequence[tuple[Change, Routing]]) -> Warmup:
