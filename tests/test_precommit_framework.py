@@ -3,10 +3,11 @@
 The hook repository is a clone of this checkout's committed HEAD (CI runs in a fresh clone,
 so that is the code under test), named in a config as a user's `.pre-commit-config.yaml`
 names it. The framework pip-installs gitmon (semgrep included) into its own environment from
-`.pre-commit-hooks.yaml`: the longest step of the suite (a minute or more), so the tests
-share one PRE_COMMIT_HOME in a session temp dir and run on one xdist worker (`xdist_group`,
-`--dist loadgroup`): one install. (`try-repo` would install again at every call: it keeps
-its environments in a throw-away store.)
+`.pre-commit-hooks.yaml`, in a PRE_COMMIT_HOME under the test's temp dir: the longest step of
+the suite (a minute or more). So one test runs every case against that one install: under
+pytest-xdist separate tests could land on two workers and install twice (`xdist_group` with
+`--dist loadgroup` does not group on pytest 9.2: pytest-xdist issue 1386), and `try-repo`
+would install again at every call (it keeps its environments in a throw-away store).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,14 +23,14 @@ from conftest import TOKEN_LOG, GitRepo, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = [pytest.mark.skipif(shutil.which("git") is None, reason="needs git"),
-              pytest.mark.xdist_group("precommit-framework")]
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
-@pytest.fixture(scope="session")
-def framework(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The framework's config (naming the hook repository at its HEAD) and its home."""
-    base = tmp_path_factory.mktemp("precommit")
+def framework(base: Path) -> Run:
+    """`pre-commit run` with a config naming the hook repository at its HEAD, and a home of
+    its own (the framework keys its environments by repo and rev: one install)."""
     clone = base / "hookrepo"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True,
@@ -36,13 +38,6 @@ def framework(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     config = base / "pre-commit-config.yaml"
     config.write_text(f"repos:\n  - repo: {clone}\n    rev: {rev}\n    hooks:\n"
                       "      - id: gitmon\n      - id: gitmon-pre-push\n", encoding="utf-8")
-    return config, base / "home"
-
-
-@pytest.fixture
-def pre_commit(framework: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    config, home = framework
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(home))
 
     def run(repo: GitRepo, hook_id: str, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--config", str(config),
@@ -51,12 +46,18 @@ def pre_commit(framework: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch):  
     return run
 
 
-def one_install(framework: tuple[Path, Path]) -> bool:
-    """The framework installed gitmon once, in the temp home: the tests share it."""
-    return len(list(framework[1].glob("repo*/py_env-*"))) == 1
+def test_both_hooks_through_the_framework(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          ) -> None:
+    home = tmp_path / "pre-commit-home"
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(home))
+    pre_commit = framework(tmp_path)
+    token_logged_in_retry_code_is_refused(pre_commit, make_repo(tmp_path / "token"))
+    change_outside_watched_areas_passes(pre_commit, make_repo(tmp_path / "docs"))
+    pre_push_hook_reviews_the_pushed_range(pre_commit, make_repo(tmp_path / "pushing"))
+    assert len(list(home.glob("repo*/py_env-*"))) == 1     # installed once, in the temp home
 
 
-def test_token_logged_in_retry_code_is_refused(pre_commit, framework, repo: GitRepo) -> None:  # type: ignore[no-untyped-def]
+def token_logged_in_retry_code_is_refused(pre_commit: Run, repo: GitRepo) -> None:
     repo.write("src/retry/client.py", TOKEN_LOG)
     repo.git("add", "src/retry/client.py")
     proc = pre_commit(repo, "gitmon")
@@ -66,21 +67,18 @@ def test_token_logged_in_retry_code_is_refused(pre_commit, framework, repo: GitR
     # gitmon's record goes under .gitmon/, which ignores itself: the tree stays as it was
     assert (repo.path / ".gitmon" / "ledger.jsonl").is_file()
     assert repo.git("status", "--porcelain") == "A  src/retry/client.py\n"
-    assert one_install(framework)
 
 
-def test_change_outside_watched_areas_passes(pre_commit, framework, repo: GitRepo) -> None:  # type: ignore[no-untyped-def]
+def change_outside_watched_areas_passes(pre_commit: Run, repo: GitRepo) -> None:
     repo.write("docs/notes.md", "# notes\n")
     repo.git("add", "docs/notes.md")
     proc = pre_commit(repo, "gitmon")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
     assert repo.git("status", "--porcelain") == "A  docs/notes.md\n"
-    assert one_install(framework)
 
 
-def test_pre_push_hook_reviews_the_pushed_range(pre_commit, framework, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    repo = make_repo(tmp_path / "pushing")
+def pre_push_hook_reviews_the_pushed_range(pre_commit: Run, repo: GitRepo) -> None:
     base = repo.head()
     repo.write("src/retry/client.py", TOKEN_LOG)
     repo.commit("bad")
@@ -93,4 +91,3 @@ def test_pre_push_hook_reviews_the_pushed_range(pre_commit, framework, tmp_path:
     proc = pre_commit(repo, "gitmon-pre-push", "--hook-stage", "pre-push",
                       "--from-ref", f"{head}~1", "--to-ref", head)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert one_install(framework)
