@@ -17,17 +17,19 @@ GIT_ENV = {
 }
 
 
-# The longest tests (measured with --durations), started first: xdist hands tests out in
-# collection order, so a long one collected last would keep one worker busy alone at the end.
-LONG_FIRST = ("test_precommit_framework.py", "test_secrets.py::test_no_generated",
-              "test_engine.py::test_fast_entry_gives", "test_scope.py::test_audit_applies",
-              "test_cli.py::test_rules_test", "test_shard.py")
+# The files that take longest (summed --durations), handed out first. xdist runs each file
+# on one worker (`--dist loadfile`: a module-scoped fixture that builds a repository and runs
+# a review is then built once, not once per worker) in this order (--no-loadscope-reorder),
+# so a long file collected last cannot keep one worker busy alone at the end.
+LONG_FIRST = ("test_badinput.py", "test_precommit_framework.py", "test_shard.py",
+              "test_engine.py", "test_daemon.py", "test_prelaunch.py", "test_ci.py",
+              "test_report.py", "test_writes.py", "test_engine_limits.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
-        name = f"{item.path.name}::{item.name}"
-        return next((i for i, p in enumerate(LONG_FIRST) if name.startswith(p)), len(LONG_FIRST))
+        name = item.path.name
+        return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
     items.sort(key=rank)
 
 
