@@ -26,12 +26,12 @@ from typing import Any
 import yaml
 
 from gitmon import __version__, gitio, yamlio
-from gitmon.engines.job import find_executable
+from gitmon.engines.job import ENTRIES, find_executable
 from gitmon.errors import GitError, PolicyError
 from gitmon.policy import Policy, is_builtin_pack, read_policy
 from gitmon.rulesets import Reader, disk_reader, parse_rules, read_entry
 
-CHECKER = 2       # bump when what counts as a rejection changes: old marks then lapse
+CHECKER = 3       # bump when what counts as a rejection changes: old marks then lapse
 ARGS = ("--metrics=off", "--disable-version-check", "--json", "--quiet", "--no-git-ignore")
 
 
@@ -71,7 +71,14 @@ def _validate(executable: str, origin: str, data: bytes, state_dir: Path | None,
     mark = state_dir / "gitmon" / "validated" / digest if state_dir is not None else None
     if mark is not None and mark.is_file():
         return
-    errors = _semgrep_errors(executable, data, min(policy.settings.semgrep_timeout, 300.0))
+    limit = min(policy.settings.semgrep_timeout, 300.0)
+    # the engine's own entries in its order: the fast one sees the same rule errors in a
+    # tenth of the time (~0.25 s against ~4 s); the plain one when the fast one fails
+    errors = None
+    for entry in ENTRIES:
+        errors = _semgrep_errors(executable, entry, data, limit)
+        if errors is not None:
+            break
     if errors is None:
         return              # semgrep itself failed: the review will say so, not the policy
     if errors:
@@ -84,7 +91,8 @@ def _validate(executable: str, origin: str, data: bytes, state_dir: Path | None,
             pass            # only costs the next run the same check
 
 
-def _semgrep_errors(executable: str, data: bytes, timeout: float) -> list[dict[str, Any]] | None:
+def _semgrep_errors(executable: str, entry: tuple[str, ...], data: bytes, timeout: float,
+                    ) -> list[dict[str, Any]] | None:
     """semgrep's rule errors for this file (a scan of an empty folder parses every rule)."""
     with tempfile.TemporaryDirectory(prefix="gitmon-rulecheck-") as tmp:
         config, target = Path(tmp, "rules.yaml"), Path(tmp, "empty")
@@ -94,7 +102,7 @@ def _semgrep_errors(executable: str, data: bytes, timeout: float) -> list[dict[s
         env = dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0",
                    TMPDIR=tmp)
         try:
-            proc = subprocess.run([executable, "scan", *ARGS, "--config", str(config),
+            proc = subprocess.run([executable, "scan", *entry, *ARGS, "--config", str(config),
                                    str(target)], capture_output=True, timeout=timeout,
                                   cwd=tmp, env=env, check=False)
             out = json.loads(proc.stdout)
@@ -111,7 +119,10 @@ def _semgrep_errors(executable: str, data: bytes, timeout: float) -> list[dict[s
 def _describe(origin: str, error: dict[str, Any], data: bytes) -> PolicyError:
     spans = error.get("spans") or [{}]
     line = spans[0].get("start", {}).get("line") if isinstance(spans[0], dict) else None
-    rule = error.get("rule_id") or (_rule_at(data, line) if isinstance(line, int) else None)
+    starts = _rule_starts(data)          # semgrep names either the rule or its line
+    rule = error.get("rule_id") or (starts.get(line) if isinstance(line, int) else None)
+    if not isinstance(line, int) and rule:
+        line = next((at for at, rule_id in starts.items() if rule_id == rule), None)
     text = str(error.get("long_msg") or error.get("message") or error.get("type") or "invalid")
     first = next((part.strip() for part in text.splitlines()
                   if part.strip() and not part.startswith("Rule parse error")), text.strip())
@@ -122,13 +133,15 @@ def _describe(origin: str, error: dict[str, Any], data: bytes) -> PolicyError:
                        hint="fix the rule; `semgrep scan --config FILE` shows the full error")
 
 
-def _rule_at(data: bytes, line: int) -> str | None:
-    """The id of the rule that starts at line (semgrep's schema errors give only a line)."""
+def _rule_starts(data: bytes) -> dict[int, str]:
+    """The line each rule starts at, and its id."""
     root = yamlio.compose(data.decode("utf-8"))
     top = dict((k.value, v) for k, v in root.value) if isinstance(root, yaml.MappingNode) else {}
     node = top.get("rules")
+    starts = {}
     for item in node.value if isinstance(node, yaml.SequenceNode) else []:
-        if item.start_mark.line + 1 == line and isinstance(item, yaml.MappingNode):
-            ids = [v.value for k, v in item.value if k.value == "id"]
-            return str(ids[0]) if ids else None
-    return None
+        ids = [v.value for k, v in item.value if k.value == "id"] \
+            if isinstance(item, yaml.MappingNode) else []
+        if ids:
+            starts[item.start_mark.line + 1] = str(ids[0])
+    return starts
