@@ -4,7 +4,8 @@ The hook repository is a clone of this checkout's committed HEAD (CI runs in a f
 so that is the code under test), named in a config as a user's `.pre-commit-config.yaml`
 names it. The framework pip-installs gitmon (semgrep included) into its own environment from
 `.pre-commit-hooks.yaml`, in a PRE_COMMIT_HOME under the test's temp dir: the longest step of
-the suite (a minute or more). So one test runs every case against that one install: under
+the suite (a minute or more), and the only one that needs the package index, so it runs
+only when asked for (`pytest -m network`). One test runs every case against that one install: under
 pytest-xdist separate tests could land on two workers and install twice (`xdist_group` with
 `--dist loadgroup` does not group on pytest 9.2: pytest-xdist issue 1386), and `try-repo`
 would install again at every call (it keeps its environments in a throw-away store).
@@ -23,7 +24,9 @@ from conftest import TOKEN_LOG, GitRepo, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+# pip reaches the package index for gitmon's dependencies: opt-in (`pytest -m network`)
+pytestmark = [pytest.mark.network,
+              pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
