@@ -157,3 +157,27 @@ def test_a_server_answering_garbage_is_dropped_for_one_shot(resident: Resident,
     run = job.wait()
     assert run.entry.startswith("semgrep scan") and run.matches["a.py"][0].rule == "no-eval"
     assert "unreadable answer" in resident.snapshot()
+
+
+def test_closing_it_mid_scan_ends_the_scan_and_starts_no_one_shot_run(resident: Resident,
+                                                                      ) -> None:
+    """The daemon's shutdown: a scan waiting on a hung server gives up at once, and no
+    one-shot run is started that would outlive the daemon."""
+    import threading
+    import time
+
+    rules = rules_of(EVAL)
+    first = resident.job(SEMGREP, rules, config_text(rules), {"a.py": b"eval(1)\n"}, 60.0)
+    assert first is not None and first.wait().entry == ENTRY
+    os.kill(only(resident).proc.pid, signal.SIGSTOP)      # hung: the scan waits per_file (15 s)
+    job = resident.job(SEMGREP, rules, config_text(rules), {"a.py": b"eval(2)\n"}, 60.0)
+    assert job is not None
+    runs = []
+    waiting = threading.Thread(target=lambda: runs.append(job.wait()))
+    waiting.start()
+    time.sleep(0.5)                                        # the scan is waiting on the server
+    resident.close()
+    waiting.join(10)
+    assert not waiting.is_alive() and runs[0].failure == "the daemon stopped during the scan"
+    assert resident.job(SEMGREP, rules, config_text(rules), {"a.py": b"x\n"}, 60.0) is None
+    assert "failed" not in resident.snapshot()             # a shutdown, not a broken engine

@@ -107,6 +107,8 @@ class Service:
         worker.join(0 if self.guard.abandoned else GRACE)
         if worker.is_alive():
             self.guard.abandon()            # waits for a record being written to be whole
+            if self.loop.resident is not None:
+                self.loop.resident.close()  # a scan waiting on it gives up, starts nothing
             _kill_children()
             say(f"abandoned the review of the {self.loop.current or 'change'} to stop")
         self.watcher.stop()

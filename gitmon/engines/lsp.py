@@ -106,6 +106,8 @@ class LspServer:
         with contextlib.suppress(OSError):   # else the whole group is gone already
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        with self.cond:     # a scan waiting on it sees it gone now, not at its timeout (a
+            self.cond.notify_all()   # child outside the group may keep the pipes open)
 
     # --- plumbing ---------------------------------------------------------------------------
 

@@ -63,11 +63,18 @@ class Resident:
         self.reason: str | None = None
         self.starts = 0
         self.lock = threading.Lock()
+        self.closed = False     # the daemon is stopping: no server starts, no one-shot follows
+
+    def close(self) -> None:
+        """Stop for good (the daemon's shutdown), even while a review waits on a server."""
+        self.closed = True
+        for warm in list(self.warm.values()):
+            warm.server.stop()          # the waiting scan sees it die and gives up
 
     def job(self, executable: str | None, rules: Sequence[HasBody], config_text: str,
             contents: Mapping[str, bytes], timeout: float) -> ResidentJob | None:
         """A job over the warm engine; None while it is down (the caller runs one-shot)."""
-        if executable is None or (self.down_since is not None
+        if executable is None or self.closed or (self.down_since is not None
                                   and self.clock() - self.down_since < self.cooldown):
             return None
         return ResidentJob(self, executable, rules, config_text, contents, timeout)
@@ -128,6 +135,8 @@ class ResidentJob:
         run.entry = ENTRY
         if not rest:
             return run
+        if self.owner.closed:           # stopping: a one-shot run now would outlive the daemon
+            return EngineRun(failure="the daemon stopped during the scan")
         left = max(1.0, self.timeout - (time.monotonic() - self.started))
         other = SemgrepJob(self.executable, self.rules, self.config_text, rest, left).wait()
         if other.failure:
@@ -158,7 +167,7 @@ class ResidentJob:
         return results, scanned, rest
 
     def _one(self, path: str, data: bytes) -> list[dict[str, Any]] | None:
-        if not data.isascii():
+        if not data.isascii() or self.owner.closed:
             return None
         try:
             warm = self.owner.server_for(self.executable, self.config_text)
@@ -172,7 +181,8 @@ class ResidentJob:
             # scanned at the first open
             return warm.server.scan(warm.src / path, left)
         except (ResidentError, OSError, UnicodeDecodeError) as exc:
-            self.owner.failed(str(exc))
+            if not self.owner.closed:
+                self.owner.failed(str(exc))
             return None
 
 
