@@ -105,13 +105,19 @@ EXEC = """\
 """
 
 
-def test_an_edited_rule_file_starts_a_server_with_the_new_rule(
-        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811 (the fixture)
+def _with_own_rule(repo: GitRepo, start: Callable[..., Daemon]) -> Daemon:
+    """A daemon on a policy whose one reviewer has one rule file of the repository."""
     repo.write("gitmon.yml", POLICY)
     repo.write("checks/mine.yaml", EVAL)
     repo.commit("policy")
-    d = daemon(repo)
+    d = start(repo)
     settled(repo)
+    return d
+
+
+def test_an_edited_rule_file_starts_a_server_with_the_new_rule(
+        repo: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811 (the fixture)
+    d = _with_own_rule(repo, daemon)
     first = _save(repo, d, "eval(x)\nexec(y)\n")
     assert first["engine"]["entry"] == ENTRY  # type: ignore[index]
     assert {f["rule"] for f in first["findings"]} == {"no-eval"}  # type: ignore[attr-defined]
@@ -128,11 +134,7 @@ BROKEN = "def f(:\n    pass\n((((\n\neval(x)\n"
 
 def test_a_partly_parsed_save_is_pending_with_the_one_shot_runs_note(
         repo: GitRepo, daemon: Callable[..., Daemon]) -> None:  # noqa: F811 (the fixture)
-    repo.write("gitmon.yml", POLICY)
-    repo.write("checks/mine.yaml", EVAL)
-    repo.commit("policy")
-    d = daemon(repo)
-    settled(repo)
+    d = _with_own_rule(repo, daemon)
     assert _save(repo, d, "eval(1)\n")["engine"]["entry"] == ENTRY  # type: ignore[index]
     rec = _save(repo, d, BROKEN)
     alone = json.loads(repo.gitmon("check", "--worktree", "--format", "json", "--no-cache",

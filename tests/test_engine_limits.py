@@ -32,9 +32,17 @@ def wrapper(tmp_path: Path, body: str) -> str:
 
 
 def check(repo: GitRepo, env: dict[str, str]) -> subprocess.Popen[str]:
+    # Ctrl-C's SIGINT as a terminal delivers it: a suite started in the background of a
+    # non-interactive shell (CI scripts, `cmd &`) passes SIGINT down ignored, and a
+    # process that starts with it ignored rightly never sees it
     return subprocess.Popen([sys.executable, "-m", "gitmon", "check", "--format", "json"],
                             cwd=repo.path, env=dict(os.environ, **env), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def limited(repo: GitRepo, limit: int = LIMIT) -> None:
