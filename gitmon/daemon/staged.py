@@ -24,7 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gitmon import gitio, gitquick, notes
+from gitmon import gitio, notes
+from gitmon.change import parse_diff
 from gitmon.change.selection import Selector
 from gitmon.commands import check
 from gitmon.daemon.answers import Answers, Memory
@@ -37,8 +38,8 @@ MISS = {"status": "miss"}
 STALE = {"status": "stale"}
 # never shown: a review left with a file to scan is a miss, not a record
 ENGINE_OFF = "the daemon answers the hook only from content it reviewed"
-# the staged entries with their blob ids (the precheck's): full ids, no renames, as the
-# hook's names (`gitquick.STAGED_NAMES`)
+# the staged entries with their blob ids (the precheck's, read by `parse_diff`): full ids,
+# no renames, as the hook's names (`gitquick.STAGED_NAMES`)
 INDEX_ARGS = ("diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev")
 
 
@@ -79,13 +80,14 @@ class Staged:
         return real if os.path.dirname(real) == os.path.realpath(self.git_dir) else None
 
     def _review(self, policy: Policy, index: str, request: dict[str, Any]) -> dict[str, Any]:
-        entries = _entries(gitio.run(self.root, *INDEX_ARGS))
-        if [[status, path] for status, path, _ in entries] != request.get("names"):
+        entries = parse_diff(gitio.run(self.root, *INDEX_ARGS))
+        if [[f.status, f.path] for f in entries] != request.get("names"):
             return MISS
         routed = request.get("routed")
         wanted = set(routed) if isinstance(routed, list) else set()
-        if not self.answers.knows([(p, blob) for s, p, blob in entries
-                                   if p in wanted and s != "D"]):
+        # an entry with no staged blob (unmerged) is never known: a miss
+        if not self.answers.knows([(f.path, f.new_blob or "") for f in entries
+                                   if f.path in wanted and f.status != "D"]):
             return MISS
         result, record = check.execute(
             root=self.root, policy=policy, reader=disk_reader(self.root),
@@ -112,13 +114,3 @@ def _identity(path: str) -> list[int] | None:
         return None
     return [info.st_ino, info.st_size, info.st_mtime_ns]
 
-
-def _entries(raw: bytes) -> list[tuple[str, str, str]]:
-    """(status, path, staged blob id) of each entry of git's raw diff."""
-    parts = gitquick.zsplit(raw)
-    found = []
-    for meta, path in zip(parts[0::2], parts[1::2], strict=False):
-        fields = meta.split()       # :old mode, new mode, old blob, new blob, status
-        if len(fields) == 5:
-            found.append((fields[4], path, fields[3]))
-    return found
