@@ -84,14 +84,8 @@ def is_own_socket(path: str) -> bool:
 def ask(git_dir: str, policy: str, files: list[list[str]],
         timeout: float = TIMEOUT) -> dict[str, list[dict[str, object]]] | None:
     """The daemon's matches per file it covers; None: ask nobody, review by yourself."""
-    path = socket_path(git_dir)
-    if not files or not is_own_socket(path):
-        return None
-    try:
-        reply = _exchange(path, {"policy": policy, "files": files}, timeout)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(reply, dict) or reply.get("status") != "ok":
+    reply = _request(git_dir, {"policy": policy, "files": files}, timeout) if files else None
+    if reply is None:
         return None
     served = reply.get("files")
     if not isinstance(served, dict):
@@ -106,14 +100,8 @@ def staged(git_dir: str, request: dict[str, object], timeout: float = STAGED_TIM
     """(exit code, text, record) of the daemon's review of the staged change; None: review
     by yourself (no daemon, a stale or busy one, a miss, any error). `meanwhile` runs
     while the daemon reviews."""
-    path = socket_path(git_dir)
-    if not is_own_socket(path):
-        return None
-    try:
-        reply = _exchange(path, {**request, "kind": "staged"}, timeout, meanwhile)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(reply, dict) or reply.get("status") != "ok":
+    reply = _request(git_dir, {**request, "kind": "staged"}, timeout, meanwhile)
+    if reply is None:
         return None
     code, text, record = reply.get("exit"), reply.get("text"), reply.get("record")
     if type(code) is not int or not isinstance(text, str) or not _is_staged_record(record):
@@ -152,6 +140,20 @@ MATCH_FIELDS = {"rule": str, "line": int, "end_line": int, "column": int, "end_c
 def _is_match(item: object) -> bool:
     return isinstance(item, dict) and item.keys() == MATCH_FIELDS.keys() and all(
         type(item[k]) is t for k, t in MATCH_FIELDS.items())
+
+
+def _request(git_dir: str, request: dict[str, object], timeout: float,
+             meanwhile: Callable[[], None] | None = None) -> dict[str, object] | None:
+    """The daemon's "ok" reply; None: no daemon (or not the user's own socket), any
+    error, or another answer (stale, miss)."""
+    path = socket_path(git_dir)
+    if not is_own_socket(path):
+        return None
+    try:
+        reply = _exchange(path, request, timeout, meanwhile)
+    except (OSError, ValueError):
+        return None
+    return reply if isinstance(reply, dict) and reply.get("status") == "ok" else None
 
 
 def _exchange(path: str, request: dict[str, object], timeout: float,
