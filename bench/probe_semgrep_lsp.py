@@ -60,7 +60,9 @@ import threading
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import IO, Any
+from typing import Any
+
+from gitmon.engines.lsp import read_message
 
 ROOT = Path(__file__).resolve().parent.parent
 SEMGREP = str(Path(sys.executable).parent / "semgrep")
@@ -105,7 +107,7 @@ class Server:
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
-        while (msg := _message(self.proc.stdout)) is not None:
+        while (msg := read_message(self.proc.stdout)) is not None:
             if msg.get("method") == "semgrep/rulesRefreshed":
                 with self.cond:
                     self.ready = True
@@ -129,17 +131,6 @@ class Server:
     def stop(self) -> None:
         self.proc.kill()
         self.proc.wait()
-
-
-def _message(stream: IO[bytes]) -> dict[str, Any] | None:
-    length = 0
-    while (line := stream.readline()) not in (b"\r\n", b"\n"):
-        if not line:
-            return None
-        name, _, value = line.decode().partition(":")
-        if name.lower() == "content-length":
-            length = int(value)
-    return dict(json.loads(stream.read(length)))
 
 
 BROKEN = "def f(:\n    try:\n        x()\n    except Exception:\n        pass\n((((\n"

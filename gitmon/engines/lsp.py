@@ -134,7 +134,7 @@ class LspServer:
     def _read_out(self) -> None:
         assert self.proc.stdout is not None
         try:
-            while (msg := _message(self.proc.stdout)) is not None:
+            while (msg := read_message(self.proc.stdout)) is not None:
                 self._take(msg)
         except (ValueError, KeyError, TypeError) as exc:   # garbage on the protocol pipe
             with self.cond:
@@ -190,7 +190,8 @@ def _count(line: str) -> int:
     return int(word) if word.isdigit() else -1
 
 
-def _message(stream: IO[bytes]) -> dict[str, Any] | None:
+def read_message(stream: IO[bytes]) -> dict[str, Any] | None:
+    """One JSON-RPC message of the base protocol; None at the end of the stream."""
     length = -1
     while (line := stream.readline()) not in (b"\r\n", b"\n"):
         if not line:
